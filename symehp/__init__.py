@@ -1,0 +1,30 @@
+"""symehp: hybrid electron-boson energy transport through biased junctions.
+
+A voltage-biased coherent conductor acts on a set of bosonic modes as four
+baths of electron-hole pairs (LL, RR, RL, LR), each in equilibrium at the
+electron temperature with chemical potential ``mu_alpha - mu_beta``.  The
+energy current between the electrons and the modes (tied to a phonon bath)
+follows the Landauer-type Eq. (8) of Hu, Nian & Lu (2019).
+
+Layers
+------
+* symbolic model: :class:`Junction`, :func:`two_level`, :mod:`symehp.greens`,
+  :mod:`symehp.modes`, :mod:`symehp.ehp`
+* proofs: :mod:`symehp.verify`
+* numbers: :func:`ehp_dos`, :func:`emission_spectrum`, :func:`energy_current`,
+  :func:`particle_current`, :func:`mode_occupation`
+
+Conventions (hbar = e = k_B = 1, signs, normalizations): ``docs/conventions.md``.
+"""
+
+from . import ehp, greens, modes, symbols
+from .ehp import CHANNELS, Channel, channel
+from .errors import (ModeInstabilityError, ModelError, ParameterError, ProofError,
+                     SymehpError)
+from .model import Junction, NumericJunction, two_level
+
+__version__ = "0.1.0"
+from . import verify
+from .numeric import (ChannelMapping, ModeOccupation, TransportResult, ehp_dos,
+                      emission_spectrum, energy_current, mode_occupation, particle_current,
+                      transport)

@@ -1,0 +1,16 @@
+"""Numeric layer: closed-form EHP spectra and the currents of Eq. (8).
+
+Nothing here builds SymPy objects at call time: a numeric :class:`Junction`
+is compiled once (cached by a hash of its numbers) into its pole expansion,
+and every function broadcasts over its array arguments.
+"""
+
+from .currents import (ChannelMapping, TransportResult, energy_current, particle_current,
+                       transport)
+from .occupation import ModeOccupation, mode_occupation
+from .spectra import ehp_dos, emission_spectrum
+from .stats import bose, fermi, x_bose
+
+__all__ = ["ehp_dos", "emission_spectrum", "energy_current", "particle_current", "transport",
+           "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping",
+           "fermi", "bose", "x_bose"]

@@ -1,0 +1,146 @@
+"""Steady occupation and effective temperature of a narrow mode.
+
+Lowest order, mode k narrow enough that the baths are sampled at ``Omega_k``
+(conventions page):
+
+    n_k = [sum_ab Pi^<_{ab,kk}(Omega_k) + Gamma_ph,kk(Omega_k) n_B(Omega_k, T_ph)]
+          / [sum_ab Lambda^{ab}_kk(Omega_k) + Gamma_ph,kk(Omega_k)]
+
+The numerator is the total emission rate into the mode, the denominator its
+total damping (EHP baths plus the phonon bath, ``Gamma_ph = 2 Omega gamma_ph``).
+A bias can make the EHP part of the damping negative (the inter-electrode
+bath with ``mu_ab > Omega`` is population-inverted); when the total is not
+positive there is no steady state and :class:`ModeInstabilityError` is raised.
+The effective temperature solves ``n_B(Omega_k, T_k) = n_k``:
+``T_k = Omega_k / log(1 + 1/n_k)``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..ehp import CHANNELS
+from ..errors import ModeInstabilityError, ParameterError
+from .poles import pole_expansion
+from .spectra import channel_spectra
+from .stats import bose
+from ._args import electrode_temperatures, numeric_model, real_array
+
+__all__ = ["ModeOccupation", "mode_occupation"]
+
+
+@dataclass
+class ModeOccupation:
+    """Steady state of one mode.
+
+    Attributes
+    ----------
+    n : ndarray or float
+        Mean number of quanta.
+    T_eff : ndarray or float
+        Effective temperature (energy units), ``n_B(Omega, T_eff) = n``.
+    damping : ndarray or float
+        Total damping rate ``sum_ab Lambda_kk(Omega) + Gamma_ph,kk(Omega)`` (> 0 when stable).
+    emission : ndarray or float
+        Total emission rate ``sum_ab Pi^<_kk(Omega) + Gamma_ph n_B(Omega, T_ph)``.
+    damping_by_channel, emission_by_channel : dict
+        The EHP parts per channel name (``"LL"``, ``"RR"``, ``"RL"``, ``"LR"``)
+        and ``"ph"`` for the phonon bath.
+    stable : ndarray or bool
+        Whether the damping is positive (always True unless ``unstable="flag"``).
+    mode : int
+    omega : float
+        The mode frequency ``Omega_k``.
+    """
+
+    n: np.ndarray
+    T_eff: np.ndarray
+    damping: np.ndarray
+    emission: np.ndarray
+    damping_by_channel: dict
+    emission_by_channel: dict
+    stable: np.ndarray
+    mode: int
+    omega: float
+
+
+def _effective_temperature(omega, n):
+    """``Omega / log(1 + 1/n)``, with ``n -> 0`` giving 0 and large ``n`` ~ ``Omega n``."""
+    n = np.asarray(n, float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = omega / np.log1p(1.0 / np.where(n > 0, n, 1.0))
+    return np.where(n > 0, t, 0.0)
+
+
+def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
+                    unstable="raise"):
+    """Occupation ``n`` and effective temperature of mode ``mode`` with both baths.
+
+    Parameters
+    ----------
+    model : Junction
+        A numeric model.
+    mode : int
+        Index of the mode (0-based).
+    mu_L, mu_R, T_ph, T_e or (T_L, T_R) : array_like
+        As in :func:`symehp.energy_current` (broadcast together).
+    unstable : {"raise", "flag"}
+        With ``"raise"`` (default) a non-positive total damping raises
+        :class:`~symehp.errors.ModeInstabilityError`.  With ``"flag"`` those
+        points get ``n = T_eff = nan`` and ``stable = False`` (for sweeps that
+        locate the instability; ``damping`` is always returned).
+
+    Returns
+    -------
+    ModeOccupation
+        ``.n``, ``.T_eff``, ``.damping``, ``.emission`` and per-channel parts.
+    """
+    numeric = numeric_model(model)
+    if not isinstance(mode, (int, np.integer)) or isinstance(mode, bool) or not 0 <= mode < numeric.K:
+        raise ParameterError(f"mode must be an integer in [0, {numeric.K - 1}], got {mode!r}")
+    if unstable not in ("raise", "flag"):
+        raise ParameterError(f"unstable must be 'raise' or 'flag', got {unstable!r}")
+    expansion = pole_expansion(numeric)
+    mu_L = real_array(mu_L, "mu_L")
+    mu_R = real_array(mu_R, "mu_R")
+    T_ph = real_array(T_ph, "T_ph", nonnegative=True)
+    T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
+    mu_L, mu_R, T_L, T_R, T_ph = np.broadcast_arrays(mu_L, mu_R, T_L, T_R, T_ph)
+    omega = float(numeric.omega[mode])
+    w = np.full(mu_L.shape, omega)
+
+    damping_parts, emission_parts = {}, {}
+    for ch in CHANNELS:
+        dos, pi_less = channel_spectra(expansion, ch, w, mu_L, mu_R, T_L, T_R)
+        damping_parts[ch.name] = np.real(dos[..., mode, mode])
+        emission_parts[ch.name] = np.real(pi_less[..., mode, mode])
+    gamma_ph = 2 * omega * float(numeric.gamma_ph[mode])      # Gamma_ph,kk(Omega_k)
+    damping_parts["ph"] = np.full(w.shape, gamma_ph)
+    emission_parts["ph"] = gamma_ph * bose(omega, T_ph)
+    damping = sum(damping_parts.values())
+    emission = sum(emission_parts.values())
+
+    stable = damping > 0
+    if not np.all(stable) and unstable == "raise":
+        bad = np.argwhere(~stable) if damping.ndim else None
+        where = "" if bad is None else f" at broadcast index {tuple(bad[0])}"
+        raise ModeInstabilityError(
+            f"mode {mode} (Omega = {omega:g}) is driven unstable: total damping "
+            f"{np.min(damping):.4g} <= 0{where}; the current pumps the mode faster than the "
+            "baths damp it (no steady occupation at lowest order)",
+            mode=mode, damping=damping, where=bad)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        n = np.where(stable, emission / np.where(stable, damping, 1.0), np.nan)
+    t_eff = np.where(stable, _effective_temperature(omega, np.where(stable, n, 0.0)), np.nan)
+
+    def out(x):
+        x = np.asarray(x)
+        return x.item() if x.ndim == 0 else x
+
+    return ModeOccupation(
+        n=out(n), T_eff=out(t_eff), damping=out(damping), emission=out(emission),
+        damping_by_channel={k: out(v) for k, v in damping_parts.items()},
+        emission_by_channel={k: out(v) for k, v in emission_parts.items()},
+        stable=out(stable), mode=int(mode), omega=omega)

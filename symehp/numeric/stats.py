@@ -1,0 +1,54 @@
+"""Fermi and Bose factors as vectorized NumPy functions, exact at T = 0.
+
+Written so that no argument overflows or divides by zero: large ``x/T`` goes
+through ``exp(-|y|)``, and the removable singularity of ``x n_B(x)`` at
+``x = 0`` is coded explicitly (``x n_B(x, T) -> T``).  ``T = 0`` gives the step
+functions of the limit, not an error.
+"""
+
+import numpy as np
+
+__all__ = ["fermi", "bose", "x_bose"]
+
+
+def _ratio(x, T):
+    """``x / T`` with T = 0 mapped to +-inf (sign of x) and 0/0 -> 0."""
+    x, T = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(T, dtype=float))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = np.where(T > 0, x / np.where(T > 0, T, 1.0), np.sign(x) * np.inf)
+    return np.where((T == 0) & (x == 0), 0.0, y)
+
+
+def fermi(x, T):
+    """Fermi function ``1 / (exp(x/T) + 1)``; at ``T = 0`` the step ``theta(-x)`` (1/2 at 0)."""
+    y = _ratio(x, T)
+    return 0.5 * (1.0 - np.tanh(0.5 * y))
+
+
+def bose(x, T):
+    """Bose function ``1 / (exp(x/T) - 1)``; ``+inf`` at ``x = 0`` (its pole), -1 for x<0 at T=0."""
+    y = _ratio(x, T)
+    a = np.abs(y)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+        e = np.exp(-a)                       # in [0, 1]: never overflows
+        positive = e / -np.expm1(-a)         # n_B(|y|)
+    out = np.where(y > 0, positive, -1.0 - positive)   # n_B(-y) = -1 - n_B(y)
+    return np.where(y == 0, np.inf, out)
+
+
+def x_bose(x, T):
+    """``x n_B(x, T)``, finite everywhere: ``T`` at ``x = 0``, ``-x theta(-x)`` at ``T = 0``.
+
+    This is the combination that multiplies the EHP DOS in the emission
+    spectrum, ``Pi^< = n_B(w - mu) Lambda``, with ``Lambda`` linear in ``w - mu``.
+    """
+    x, T = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(T, dtype=float))
+    y = _ratio(x, T)
+    a = np.abs(y)
+    with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
+        g_pos = np.where(a > 0, a * np.exp(-a) / -np.expm1(-a), 1.0)   # g(|y|), g(y) = y/expm1(y)
+        g_pos = np.where(np.isinf(a), 0.0, g_pos)
+        g = np.where(y >= 0, g_pos, g_pos + a)                          # g(-a) = g(a) + a
+        finite_T = T * g
+    zero_T = np.where(x < 0, -x, 0.0)
+    return np.where(T > 0, finite_T, zero_T)
