@@ -48,7 +48,7 @@ from .model import two_level
 from .symbols import MU, T_L, T_R, T_e, bose, eps as _eps, fermi, mu_L, mu_R, omega as _omega
 
 __all__ = ["Proof", "detailed_balance", "fluctuation_dissipation", "spectral_sum_rule",
-           "flat_dos_limit", "equilibrium_zero", "all_proofs"]
+           "flat_dos_limit", "equilibrium_zero", "all_proofs", "CHECKS"]
 
 SPOT_TOLERANCE = 1e-20
 _DPS = 30
@@ -401,7 +401,11 @@ def equilibrium_zero(*, T_ph=None, bias=0, strict=True):
     return _conclude("equilibrium_zero", latex, raw, labels, counterexample=counter, strict=strict)
 
 
+#: every check, in the order of the paper's equations
+CHECKS = (detailed_balance, fluctuation_dissipation, spectral_sum_rule, flat_dos_limit,
+          equilibrium_zero)
+
+
 def all_proofs():
     """Run the five checks with their default (correct) forms; list of Proofs."""
-    return [detailed_balance(), fluctuation_dissipation(), spectral_sum_rule(),
-            flat_dos_limit(), equilibrium_zero()]
+    return [check() for check in CHECKS]

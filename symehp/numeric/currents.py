@@ -10,8 +10,8 @@ Per channel ab (conventions page, with ``n_ph = n_B(w, T_ph)``):
 exactly Eq. (8), because then ``Pi^< = n_B(w - mu_ab, T_e) Lambda``.
 
 Numerics: the energy integrals are closed forms (:mod:`.spectra`); the one
-frequency integral is adaptive Gauss-Kronrod (``scipy.integrate.quad_vec``)
-on ``[0, w_c]``, with breakpoints where the physics puts structure (mode
+frequency integral is adaptive Gauss-Legendre, vectorized over nodes and
+parameter points (:mod:`.quadrature`), on ``[0, w_c]``, with breakpoints where the physics puts structure (mode
 frequencies and widths, ``|eV|``, level spacings) and a cutoff ``w_c`` beyond
 which every term carries a Bose or Fermi factor below ``exp(-50)``.  The
 singular-looking ``n_ph`` at ``w = 0`` is used only as ``w n_ph`` (finite).
@@ -23,10 +23,10 @@ import sys
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy.integrate import quad_vec
 
 from ..ehp import CHANNELS
 from .poles import pole_expansion
+from .quadrature import integrate_panels
 from .spectra import channel_spectra
 from .stats import x_bose
 from ._args import electrode_temperatures, numeric_model, real_array
@@ -99,18 +99,24 @@ def mode_spectral_diagonal(numeric, omega):
 
 
 def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_ref):
-    """Vector integrand over w: [J_LL, J_RR, J_RL, J_LR, I_RL, I_LR, gross_e, gross_a]."""
-    def integrand(w):
+    """Vector integrand over w for a batch of parameter points.
+
+    Returns ``f(w, owner) -> (P, n, 8)`` with components
+    ``[J_LL, J_RR, J_RL, J_LR, I_RL, I_LR, gross emission, gross absorption]``
+    (particle flows times ``energy_ref`` so that one max-norm controls all).
+    """
+    def integrand(w, owner):
         w = np.asarray(w, float)
+        mu_l, mu_r, t_l, t_r, t_ph = (x[owner][:, None] for x in (mu_L, mu_R, T_L, T_R, T_ph))
         a_over_w = mode_spectral_diagonal(numeric, w)     # A_ph,kk / w
         a_ph = w[..., None] * a_over_w
-        w_nph = x_bose(w, T_ph)                            # w n_B(w, T_ph), finite at 0
+        w_nph = x_bose(w, t_ph)                            # w n_B(w, T_ph), finite at 0
         out = []
-        gross_e = 0.0
-        gross_a = 0.0
+        gross_e = np.zeros(w.shape)
+        gross_a = np.zeros(w.shape)
         flows = {}
         for ch in CHANNELS:
-            dos, pi_less = channel_spectra(expansion, ch, w, mu_L, mu_R, T_L, T_R)
+            dos, pi_less = channel_spectra(expansion, ch, w, mu_l, mu_r, t_l, t_r)
             dos_k = np.real(np.diagonal(dos, axis1=-2, axis2=-1))
             em_k = np.real(np.diagonal(pi_less, axis1=-2, axis2=-1))
             emit = np.sum(em_k * a_ph, axis=-1)            # Tr[Pi^< A_ph]
@@ -118,43 +124,36 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
             absorb_n = np.sum(dos_k * a_over_w, axis=-1)   # Tr[Lambda A_ph] / w
             out.append((w * emit - w_nph * absorb_w) / _TWO_PI)
             flows[ch.name] = (emit - w_nph * absorb_n) / _TWO_PI
-            gross_e = gross_e + np.abs(w * emit) / _TWO_PI
-            gross_a = gross_a + np.abs(w_nph * absorb_w) / _TWO_PI
-        # particle flows in energy units so that one max-norm controls all parts
+            gross_e += np.abs(w * emit) / _TWO_PI
+            gross_a += np.abs(w_nph * absorb_w) / _TWO_PI
         out += [flows["RL"] * energy_ref, flows["LR"] * energy_ref, gross_e, gross_a]
-        return np.array(out)
+        return np.stack(out, axis=-1)
     return integrand
 
 
-def _breakpoints(numeric, expansion, mu_LR, cutoff):
+def _edges(numeric, expansion, mu_LR, T_L, T_R, T_ph):
+    """Breakpoints of the frequency integral of one parameter point: [0, ..., w_c].
+
+    Structure sits at the mode frequencies (width gamma_ph), at |eV| (Fermi
+    edges of width T), and at the level spacings; the cutoff w_c puts every
+    Bose or Fermi tail below exp(-50).
+    """
+    width = _CUTOFF_TAILS * max(T_L + T_R, 2 * T_L, 2 * T_R)
+    cutoff = max(abs(mu_LR) + width, _CUTOFF_TAILS * T_ph)
+    if cutoff <= 0:
+        return np.zeros(0)
     poles = expansion.poles.real
     pts = list(numeric.omega)
     for w0, g in zip(numeric.omega, numeric.gamma_ph):
-        pts += [w0 - 5 * g, w0 + 5 * g]
+        pts += [w0 - 5 * g, w0 - g, w0 + g, w0 + 5 * g]
     pts += [abs(mu_LR)]
     pts += list(np.abs(poles[:, None] - poles[None, :]).ravel())
-    pts = sorted({float(x) for x in pts if 0 < x < cutoff})
-    return pts or None
+    inner = sorted({float(x) for x in pts if 0 < x < cutoff})
+    return np.array([0.0] + inner + [cutoff])
 
 
-def _cutoff(mu_LR, T_L, T_R, T_ph):
-    """Largest w where any emission or absorption term is above exp(-50) of its scale."""
-    width = _CUTOFF_TAILS * max(T_L + T_R, 2 * T_L, 2 * T_R)
-    return max(abs(mu_LR) + width, _CUTOFF_TAILS * T_ph)
-
-
-def _one_point(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, rtol):
-    energy_ref = float(np.max(numeric.omega))
-    cutoff = _cutoff(mu_L - mu_R, T_L, T_R, T_ph)
-    if cutoff <= 0:
-        return np.zeros(6), 0.0
-    args = [np.asarray(x, float) for x in (mu_L, mu_R, T_L, T_R, T_ph)]
-    f = _integrand_factory(numeric, expansion, *args, energy_ref)
-    val, err = quad_vec(f, 0.0, cutoff, epsabs=0.0, epsrel=rtol, norm="max",
-                        points=_breakpoints(numeric, expansion, mu_L - mu_R, cutoff), limit=2000)
-    val = np.asarray(val)
-    val[4:6] /= energy_ref
-    return val[:6], float(err)
+#: parameter points integrated together (bounds the memory of one vectorized call)
+_CHUNK = 64
 
 
 def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=RTOL,
@@ -193,18 +192,29 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=RTO
     T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
     mu_L, mu_R, T_L, T_R, T_ph = np.broadcast_arrays(mu_L, mu_R, T_L, T_R, T_ph)
     shape = mu_L.shape
-    values = np.zeros(shape + (6,))
-    errors = np.zeros(shape)
-    points = list(np.ndindex(shape))
+    flat = [np.ascontiguousarray(x).ravel() for x in (mu_L, mu_R, T_L, T_R, T_ph)]
+    size = flat[0].size
+    energy_ref = float(np.max(numeric.omega))
+    values = np.zeros((size, 6))
+    errors = np.zeros(size)
+    chunks = range(0, size, _CHUNK)
     if progress is None:
-        progress = len(points) > 50 and sys.stderr.isatty()
-    iterator = points
+        progress = size > 4 * _CHUNK and sys.stderr.isatty()
     if progress:
         from tqdm import tqdm
-        iterator = tqdm(points, desc="symehp: currents", unit="pt")
-    for idx in iterator:
-        values[idx], errors[idx] = _one_point(numeric, expansion, mu_L[idx], mu_R[idx],
-                                              T_L[idx], T_R[idx], T_ph[idx], rtol)
+        chunks = tqdm(chunks, desc="symehp: currents", unit="chunk")
+    for start in chunks:
+        part = [x[start:start + _CHUNK] for x in flat]
+        edges = [_edges(numeric, expansion, part[0][i] - part[1][i], part[2][i], part[3][i],
+                        part[4][i]) for i in range(part[0].size)]
+        f = _integrand_factory(numeric, expansion, *part, energy_ref)
+        total, err = integrate_panels(f, edges, rtol=rtol)
+        if total is not None:
+            values[start:start + _CHUNK] = total[:, :6]
+            errors[start:start + _CHUNK] = err
+    values[:, 4:6] /= energy_ref
+    values = values.reshape(shape + (6,))
+    errors = errors.reshape(shape)
 
     def scalar(x):
         return float(x) if x.ndim == 0 else x
@@ -214,7 +224,6 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=RTO
     i_rl, i_lr = values[..., 4], values[..., 5]
     i_parts = ChannelMapping(LL=scalar(np.zeros(shape)), RR=scalar(np.zeros(shape)),
                              RL=scalar(-i_rl), LR=scalar(i_lr), total=scalar(i_lr - i_rl))
-    energy_ref = float(np.max(numeric.omega))
     return TransportResult(J=j_parts["total"], J_by_channel=j_parts, I=i_parts["total"],
                            I_by_channel=i_parts, error_J=scalar(errors),
                            error_I=scalar(errors / energy_ref), rtol=rtol)

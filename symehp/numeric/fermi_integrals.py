@@ -90,17 +90,19 @@ def divided_difference(x, y, mu, T, s, s_y=None):
     """``[Phi(x) - Phi(y)] / (x - y)``, exact when ``x -> y``.
 
     ``x`` belongs to family ``s``, ``y`` to ``s_y`` (default: the same).  All
-    arguments broadcast.  Close pairs of one family (``|x - y|`` below a
-    fraction of the analytic radius) go through the contour integral; the
-    others, including every pair of different families (never close), through
-    the direct formula.
+    arguments broadcast; Phi is evaluated on the shapes of ``x`` and ``y``
+    before they are paired, so an outer product of poles costs only its
+    distinct points.  Close pairs of one family (``|x - y|`` below a fraction
+    of the analytic radius) go through the contour integral; the others,
+    including every pair of different families (never close), through the
+    direct formula.
     """
     s_y = s if s_y is None else s_y
-    x, y, mu, T, s, s_y = np.broadcast_arrays(
-        np.asarray(x, complex), np.asarray(y, complex), np.asarray(mu, float),
-        np.asarray(T, float), np.asarray(s, float), np.asarray(s_y, float))
     fx = phi(x, mu, T, s)
     fy = phi(y, mu, T, s_y)
+    x, y, mu, T, s, s_y, fx, fy = np.broadcast_arrays(
+        np.asarray(x, complex), np.asarray(y, complex), np.asarray(mu, float),
+        np.asarray(T, float), np.asarray(s, float), np.asarray(s_y, float), fx, fy)
     center = 0.5 * (x + y)
     rho = analytic_radius(center, T)
     close = (np.abs(x - y) <= CLOSE * rho) & (s == s_y)
@@ -121,24 +123,23 @@ def mixed_difference(p, q, delta, mu, T, s_p, s_q):
     (``d = omega - mu_ab``, ``q = omega + pole``).  Exact in every limit:
     ``d -> 0`` (the Bose pole at ``omega = mu_ab``), ``p -> q`` (coincident
     electronic poles), and both.  ``p`` belongs to family ``s_p``, ``q`` to
-    ``s_q``; poles of different families are never close.
+    ``s_q``; poles of different families are never close.  Pass ``p`` and
+    ``q`` as an outer product (shapes ``(..., P, 1)`` and ``(..., 1, Q)``):
+    the first differences are then computed per pole, not per pair.
     """
-    p, q, delta, mu, T, s_p, s_q = np.broadcast_arrays(
+    # generic pairs: difference of first divided differences along the real shift d
+    d_p = divided_difference(p, np.asarray(p) - delta, mu, T, s_p)
+    d_q = divided_difference(q, np.asarray(q) - delta, mu, T, s_q)
+    p, q, delta, mu, T, s_p, s_q, d_p, d_q = np.broadcast_arrays(
         np.asarray(p, complex), np.asarray(q, complex), np.asarray(delta, complex),
         np.asarray(mu, float), np.asarray(T, float), np.asarray(s_p, float),
-        np.asarray(s_q, float))
+        np.asarray(s_q, float), d_p, d_q)
     rho = np.minimum(analytic_radius(p, T), analytic_radius(q, T))
     pq_close = (np.abs(p - q) <= CLOSE * rho) & (s_p == s_q)
+    out = np.array((d_p - d_q) / np.where(pq_close, 1.0, p - q), dtype=complex)
+    if not pq_close.any():
+        return out
     d_close = np.abs(delta) <= CLOSE * rho
-    out = np.empty(p.shape, dtype=complex)
-
-    # p, q apart: difference of first divided differences along the real shift d
-    apart = ~pq_close
-    if apart.any():
-        pa, qa, da, ma, ta = p[apart], q[apart], delta[apart], mu[apart], T[apart]
-        d_p = divided_difference(pa, pa - da, ma, ta, s_p[apart])
-        d_q = divided_difference(qa, qa - da, ma, ta, s_q[apart])
-        out[apart] = (d_p - d_q) / (pa - qa)
     # p, q close but d large: first divided differences across p - q
     near = pq_close & ~d_close
     if near.any():

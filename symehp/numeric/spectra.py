@@ -103,6 +103,8 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
     k = expansion.traces[key].shape[0]
     dos = np.zeros(omega.shape + (k, k), dtype=complex)
     pi_less = np.zeros_like(dos) if emission else None
+    if not np.any(expansion.traces[key]):
+        return dos, pi_less          # the couplings never connect these electrodes
     equal = T_a == T_b
     if equal.any():
         mu_ab = mu_a[equal] - mu_b[equal]
