@@ -41,6 +41,10 @@ def _gauss(f, a, b, owner):
             np.abs(half)[:, None] * np.einsum("pnc,n->pc", np.abs(values), _WEIGHTS))
 
 
+#: refinement stops (with a warning) beyond this many open panels
+MAX_PANELS = 200_000
+
+
 def integrate_panels(f, edges, *, rtol, max_rounds=40):
     """Integrate ``f`` over the panels of several integrals at once.
 
@@ -98,6 +102,9 @@ def integrate_panels(f, edges, *, rtol, max_rounds=40):
         np.add.at(error, owner[done], err[done])
         if done.all():
             return total, error
+        if 2 * np.count_nonzero(~done) > MAX_PANELS:
+            coarse, owner, open_err = fine[~done], owner[~done], err[~done]
+            break
         keep = ~done
         a, mid_k, b, owner = a[keep], mid[keep], b[keep], owner[keep]
         coarse = np.concatenate([left[keep], right[keep]])
@@ -107,6 +114,7 @@ def integrate_panels(f, edges, *, rtol, max_rounds=40):
     # out of rounds: keep the best values, report their (too large) error estimates
     np.add.at(total, owner, coarse)
     np.add.at(error, owner, open_err)
-    warnings.warn(f"adaptive quadrature did not reach rtol={rtol:g} in {max_rounds} rounds",
+    warnings.warn(f"adaptive quadrature did not reach rtol={rtol:g} (stopped after "
+                  f"{max_rounds} rounds or {MAX_PANELS} panels); error estimates are returned",
                   IntegrationWarning, stacklevel=2)
     return total, error

@@ -7,6 +7,7 @@ functions of the limit, not an error.
 """
 
 import numpy as np
+from scipy.special import expit
 
 __all__ = ["fermi", "bose", "x_bose"]
 
@@ -20,9 +21,11 @@ def _ratio(x, T):
 
 
 def fermi(x, T):
-    """Fermi function ``1 / (exp(x/T) + 1)``; at ``T = 0`` the step ``theta(-x)`` (1/2 at 0)."""
-    y = _ratio(x, T)
-    return 0.5 * (1.0 - np.tanh(0.5 * y))
+    """Fermi function ``1 / (exp(x/T) + 1)``; at ``T = 0`` the step ``theta(-x)`` (1/2 at 0).
+
+    Full relative precision in both tails (``1 - f(x) = f(-x)`` is exact too).
+    """
+    return expit(-_ratio(x, T))
 
 
 def bose(x, T):
