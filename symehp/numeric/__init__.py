@@ -5,6 +5,7 @@ is compiled once (cached by a hash of its numbers) into its pole expansion,
 and every function broadcasts over its array arguments.
 """
 
+from .codegen import CompiledKernel, compile_kernel
 from .currents import (ChannelMapping, TransportResult, energy_current, particle_current,
                        transport)
 from .occupation import ModeOccupation, mode_occupation
@@ -13,4 +14,4 @@ from .stats import bose, fermi, x_bose
 
 __all__ = ["ehp_dos", "emission_spectrum", "energy_current", "particle_current", "transport",
            "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping",
-           "fermi", "bose", "x_bose"]
+           "fermi", "bose", "x_bose", "compile_kernel", "CompiledKernel"]
