@@ -34,11 +34,14 @@ from scipy.special import psi
 
 __all__ = ["phi", "analytic_radius", "divided_difference", "mixed_difference"]
 
-#: trapezoidal nodes on the contour: with the points inside r/4 the error is 4**-NODES
-NODES = 32
-_THETA = np.exp(2j * np.pi * np.arange(NODES) / NODES)
-#: points closer than this fraction of the analytic radius use the contour
+#: points closer than this fraction of the analytic radius rho use the contour
 CLOSE = 0.125
+#: contour radius / rho: the geometric mean of CLOSE and 1 balances the two error
+#: sources of the trapezoidal rule, the points inside (ratio CLOSE/RADIUS) and the
+#: nearest singularity outside (ratio RADIUS): both ~0.354**NODES ~ 1e-18
+RADIUS = float(np.sqrt(CLOSE))
+NODES = 40
+_THETA = np.exp(2j * np.pi * np.arange(NODES) / NODES)
 #: digamma arguments beyond this use its asymptotic (log) form
 _HUGE = 1e15
 
@@ -77,12 +80,18 @@ def analytic_radius(z, T):
 def _contour(center, radius, kernel, mu, T, s):
     """``(1/2 pi i) oint Phi(zeta) kernel(zeta) dzeta`` over the circle (center, radius).
 
+    ``kernel`` must decay at least like ``1/zeta^2`` (true of every divided
+    difference kernel used here).
+
     ``center``, ``radius``, ``mu``, ``T``, ``s``: 1-d arrays of the same length;
     ``kernel(zeta)`` gets ``zeta`` of shape (n, NODES).
     """
     step = radius[:, None] * _THETA[None, :]
     zeta = center[:, None] + step
     values = phi(zeta, mu[:, None], T[:, None], s[:, None])
+    # every kernel here decays like 1/zeta^2, so oint kernel = 0: subtracting
+    # Phi(center) removes the large constant (-log 2 pi T at small T) exactly
+    values = values - phi(center, mu, T, s)[:, None]
     return np.mean(values * kernel(zeta) * step, axis=1)
 
 
@@ -110,7 +119,7 @@ def divided_difference(x, y, mu, T, s, s_y=None):
     out = np.array((fx - fy) / diff, dtype=complex)
     if close.any():
         xc, yc = x[close], y[close]
-        out[close] = _contour(center[close], 0.5 * rho[close],
+        out[close] = _contour(center[close], RADIUS * rho[close],
                               lambda zeta: 1.0 / ((zeta - xc[:, None]) * (zeta - yc[:, None])),
                               mu[close], T[close], s[close])
     return out
@@ -157,6 +166,6 @@ def mixed_difference(p, q, delta, mu, T, s_p, s_q):
             u, v, d = zeta - pb[:, None], zeta - qb[:, None], db[:, None]
             return (u + v + d) / (u * v * (u + d) * (v + d))
 
-        out[both] = _contour(center, 0.5 * analytic_radius(center, T[both]), kern,
+        out[both] = _contour(center, RADIUS * analytic_radius(center, T[both]), kern,
                              mu[both], T[both], s_p[both])
     return out

@@ -100,8 +100,11 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
     key = (ch.alpha, ch.beta)
     temps = {"L": T_L, "R": T_R}
     mus = {"L": mu_L, "R": mu_R}
-    omega, mu_a, mu_b, T_a, T_b = np.broadcast_arrays(
-        np.asarray(omega, float), mus[ch.alpha], mus[ch.beta], temps[ch.alpha], temps[ch.beta])
+    # broadcast every argument (not only this channel's), so the shape is the same
+    # for all four channels
+    shape = np.broadcast_shapes(*(np.shape(x) for x in (omega, mu_L, mu_R, T_L, T_R)))
+    omega, mu_a, mu_b, T_a, T_b = (np.broadcast_to(np.asarray(x, float), shape) for x in (
+        omega, mus[ch.alpha], mus[ch.beta], temps[ch.alpha], temps[ch.beta]))
     k = expansion.traces[key].shape[0]
     dos = np.zeros(omega.shape + (k, k), dtype=complex)
     pi_less = np.zeros_like(dos) if emission else None

@@ -15,7 +15,7 @@ __all__ = ["fermi", "bose", "x_bose"]
 def _ratio(x, T):
     """``x / T`` with T = 0 mapped to +-inf (sign of x) and 0/0 -> 0."""
     x, T = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(T, dtype=float))
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         y = np.where(T > 0, x / np.where(T > 0, T, 1.0), np.sign(x) * np.inf)
     return np.where((T == 0) & (x == 0), 0.0, y)
 
@@ -51,7 +51,7 @@ def x_bose(x, T):
     with np.errstate(over="ignore", divide="ignore", invalid="ignore", under="ignore"):
         g_pos = np.where(a > 0, a * np.exp(-a) / -np.expm1(-a), 1.0)   # g(|y|), g(y) = y/expm1(y)
         g_pos = np.where(np.isinf(a), 0.0, g_pos)
-        g = np.where(y >= 0, g_pos, g_pos + a)                          # g(-a) = g(a) + a
-        finite_T = T * g
+        # T g(y) = T g(|y|) + |x| for x < 0: written so that y = x/T may overflow
+        finite_T = np.where(y >= 0, T * g_pos, T * g_pos + np.abs(x))
     zero_T = np.where(x < 0, -x, 0.0)
     return np.where(T > 0, finite_T, zero_T)
