@@ -606,7 +606,7 @@ def test_symbolic_model_rejected(func):
         func({"H": [[0]]}, "LL", 0.3, mu_L=0.0, mu_R=0.0, T_e=0.1)
 
 
-# =========================================================================== ill-conditioned models (known bugs: xfail)
+# =========================================================================== ill-conditioned models (pole sums that cancel: quadrature fallback)
 
 def _off_resonant():
     """Narrow levels far from the Fermi level: eps = 10, 8, gamma = 1e-3."""
@@ -615,16 +615,6 @@ def _off_resonant():
                            omega=1.0, gamma_ph=0.1)
 
 
-_CANCELLATION = pytest.mark.xfail(strict=True, reason=(
-    "BUG symehp.numeric.spectra (pole-pair sum S = sum_pq T_pq Delta2 of _equal_t / "
-    "_dos_general): for narrow levels far from the chemical potentials the terms "
-    "(|T_pq Delta2| ~ 1.2e-4) cancel to |S| ~ 1e-12, so the per-term errors of the digamma "
-    "divided differences (far poles, |z - mu| / rho ~ 300) are amplified ~1e8: "
-    "Pi^<_LL(omega = 0) = 6.5e-14 instead of 1.54e-15 (43x), Lambda_RL(0) off by 7.7e-4 "
-    "relative; fixing the contour radius and offset only brings 43x down to 1.7e-2"))
-
-
-@_CANCELLATION
 def test_off_resonant_emission_at_chemical_potential_sommerfeld():
     model = _off_resonant()
     numeric = model.numeric()
@@ -636,7 +626,6 @@ def test_off_resonant_emission_at_chemical_potential_sommerfeld():
     assert abs(got - expected) <= 1e-3 * abs(expected)
 
 
-@_CANCELLATION
 def test_off_resonant_dos_against_quadrature():
     model = _off_resonant()
     ref = Reference(model.numeric()).spectra(0.0, 0.1, -0.1, 0.01, 0.01)

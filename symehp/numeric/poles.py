@@ -54,6 +54,27 @@ class PoleExpansion:
     family: np.ndarray
     residues: dict
     traces: dict
+    model: object = None        # the NumericJunction it came from
+
+    def direct_kernel(self, alpha, beta, energy, omega):
+        """``tr[M^m A_a(e) M^n A_b(e - w)]`` from batched matrix inverses.
+
+        Free of the cancellation that a sum over poles suffers when all poles
+        lie far from ``energy`` (narrow, off-resonant levels): the route of the
+        quadrature fallback.  Shape ``broadcast(e, w).shape + (K, K)``.
+        """
+        m = self.model
+        e, w = np.broadcast_arrays(np.asarray(energy, float), np.asarray(omega, float))
+        h_eff = m.H - 0.5j * (m.gamma_L + m.gamma_R)
+        eye = np.eye(m.N)
+        gammas = {"L": m.gamma_L, "R": m.gamma_R}
+
+        def spectral(name, x):
+            g = np.linalg.inv(x[..., None, None] * eye - h_eff)
+            return g @ gammas[name] @ np.conj(np.swapaxes(g, -1, -2))
+
+        return np.einsum("mij,...jk,nkl,...li->...mn", m.M, spectral(alpha, e), m.M,
+                         spectral(beta, e - w))
 
     def spectral(self, electrode, energy):
         """``A_a(energy)`` evaluated from the poles, shape ``energy.shape + (N, N)``."""
@@ -104,4 +125,4 @@ def _cached(key, model):
         for b in "LR":
             traces[(a, b)] = np.einsum("mij,pjk,nkl,qli->mnpq", model.M, residues[a],
                                        model.M, residues[b])
-    return PoleExpansion(poles, family, residues, traces)
+    return PoleExpansion(poles, family, residues, traces, model)

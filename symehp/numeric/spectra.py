@@ -11,6 +11,10 @@ a combination of digamma functions (:mod:`symehp.numeric.fermi_integrals`):
 * unequal temperatures: ``Lambda`` is still closed form (each Fermi function
   alone); ``Pi^<`` contains the product ``f_a (1 - f_b)`` and is integrated
   numerically over the energy window where it is not exponentially small.
+* when the pole-pair sum cancels by more than ``MAX_CANCELLATION`` (narrow
+  levels far from every chemical potential: terms of 1e-4 summing to 1e-12),
+  the point is redone by that quadrature, whose kernel comes from matrix
+  inverses and does not cancel.
 """
 
 import numpy as np
@@ -41,53 +45,78 @@ def _contract(traces, pair_values):
     return np.einsum("mnpq,...pq->...mn", traces, pair_values)
 
 
+def _condition(traces, pair_values, total):
+    """How much the pole-pair sum cancels: ``max sum |T X| / max |sum T X|`` per point."""
+    gross = np.max(np.einsum("mnpq,...pq->...mn", np.abs(traces), np.abs(pair_values)),
+                   axis=(-2, -1))
+    top = np.max(np.abs(total), axis=(-2, -1))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = gross / np.where(top > 0, top, 1.0)
+    return np.where(top > 0, ratio, np.where(gross > 0, np.inf, 1.0))
+
+
 def _equal_t(expansion, key, omega, mu_a, mu_ab, T):
-    """``S`` of the equal-temperature closed form, shape (..., K, K)."""
+    """``S`` of the equal-temperature closed form (..., K, K), and its condition."""
     p, s, fam_p, fam_q = _pair_grid(expansion, omega)
     delta = (omega - mu_ab)[..., None, None]
     x = mixed_difference(p, s, delta, mu_a[..., None, None], T[..., None, None], fam_p, fam_q)
-    return _contract(expansion.traces[key], x)
+    total = _contract(expansion.traces[key], x)
+    return total, _condition(expansion.traces[key], x, total)
 
 
 def _dos_general(expansion, key, omega, mu_a, mu_b, T_a, T_b):
-    """``Lambda`` for any two temperatures (each Fermi function in closed form)."""
+    """``Lambda`` for any two temperatures (each Fermi function in closed form), and its condition."""
     p, s, fam_p, fam_q = _pair_grid(expansion, omega)
     w = omega[..., None, None]
     q = s - w
     term_a = divided_difference(p, s, mu_a[..., None, None], T_a[..., None, None], fam_p, fam_q)
     term_b = divided_difference(p - w, q, mu_b[..., None, None], T_b[..., None, None], fam_p, fam_q)
-    return -_contract(expansion.traces[key], term_a - term_b) / _TWO_PI
+    total = _contract(expansion.traces[key], term_a - term_b)
+    return -total / _TWO_PI, _condition(expansion.traces[key], term_a - term_b, total)
 
 
-def _emission_quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b):
-    """``Pi^<`` for unequal temperatures by adaptive quadrature over the energy window.
+def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b):
+    """``(Lambda, Pi^<)`` by adaptive quadrature over energy, one integral per point.
 
-    ``f_a (1 - f_b)`` is exponentially small outside
-    ``[mu_b + w - 40 T_b, mu_a + 40 T_a]``; the kernel is bounded, so the
-    window carries the integral to relative ~1e-17.  All frequencies are
-    integrated together (one integral per frequency, vectorized).
+    The general route: used for ``Pi^<`` at unequal temperatures (the product
+    ``f_a (1 - f_b)`` has no digamma closed form) and wherever the pole-pair
+    sum cancels too much.  The kernel comes from matrix inverses
+    (:meth:`PoleExpansion.direct_kernel`), the occupation factors from
+    :mod:`.stats` without cancellation.  Outside the window between the two
+    Fermi edges (widened by 40 temperatures) both weights are below exp(-40).
     """
     k = expansion.traces[key].shape[0]
     flat = [np.ravel(x) for x in (omega, mu_a, mu_b, T_a, T_b)]
     edges = []
     for w, ma, mb, ta, tb in zip(*flat):
-        lo, hi = mb + w - _TAIL * tb, ma + _TAIL * ta
+        lo = min(ma, mb + w) - _TAIL * max(ta, tb)
+        hi = max(ma, mb + w) + _TAIL * max(ta, tb)
         inner = [x for x in (mb + w, ma, *expansion.poles.real, *(expansion.poles.real + w))
                  if lo < x < hi]
         edges.append(np.array([lo, *sorted(set(inner)), hi]) if hi > lo else np.zeros(0))
 
     def integrand(e, owner):
         w, ma, mb, ta, tb = (x[owner][:, None] for x in flat)
-        weight = fermi(e - ma, ta) * fermi(-(e - w - mb), tb)     # f_a (1 - f_b), no cancellation
-        kern = expansion.kernel(key[0], key[1], e, w) * weight[..., None, None]
-        kern = kern.reshape(e.shape + (k * k,))
-        return np.concatenate([kern.real, kern.imag], axis=-1)
+        x_a, x_b = e - ma, e - w - mb
+        f_a, f_b = fermi(x_a, ta), fermi(x_b, tb)
+        kern = expansion.direct_kernel(key[0], key[1], e, w).reshape(e.shape + (k * k,))
+        dos = kern * (f_b - f_a)[..., None]
+        emission = kern * (f_a * fermi(-x_b, tb))[..., None]      # f_a (1 - f_b)
+        return np.concatenate([dos.real, dos.imag, emission.real, emission.imag], axis=-1)
 
     total, _ = integrate_panels(integrand, edges, rtol=1e-12)
+    shape = omega.shape + (k, k)
     if total is None:
-        return np.zeros(omega.shape + (k, k), dtype=complex)
-    out = (total[:, :k * k] + 1j * total[:, k * k:]) / _TWO_PI
-    return out.reshape(omega.shape + (k, k))
+        return np.zeros(shape, dtype=complex), np.zeros(shape, dtype=complex)
+    n = k * k
+    dos = (total[:, :n] + 1j * total[:, n:2 * n]).reshape(shape) / _TWO_PI
+    emission = (total[:, 2 * n:3 * n] + 1j * total[:, 3 * n:]).reshape(shape) / _TWO_PI
+    return dos, emission
+
+
+#: pole-pair sums that cancel by more than this are redone by quadrature
+#: (each term carries ~1e-15 relative error, so the closed form keeps ~1e-11)
+MAX_CANCELLATION = 1e4
 
 
 def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True):
@@ -110,20 +139,28 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
     pi_less = np.zeros_like(dos) if emission else None
     if not np.any(expansion.traces[key]):
         return dos, pi_less          # the couplings never connect these electrodes
+    redo = np.zeros(shape, dtype=bool)
     equal = T_a == T_b
     if equal.any():
         mu_ab = mu_a[equal] - mu_b[equal]
         w, t = omega[equal], T_a[equal]
-        s = _equal_t(expansion, key, w, mu_a[equal], mu_ab, t)
+        s, cond = _equal_t(expansion, key, w, mu_a[equal], mu_ab, t)
         dos[equal] = -((w - mu_ab)[..., None, None] * s) / _TWO_PI
         if emission:
             pi_less[equal] = -(x_bose(w - mu_ab, t)[..., None, None] * s) / _TWO_PI
+        redo[equal] = cond > MAX_CANCELLATION
     if (~equal).any():
         sel = ~equal
-        args = (omega[sel], mu_a[sel], mu_b[sel], T_a[sel], T_b[sel])
-        dos[sel] = _dos_general(expansion, key, *args)
+        dos[sel], cond = _dos_general(expansion, key, omega[sel], mu_a[sel], mu_b[sel],
+                                      T_a[sel], T_b[sel])
+        # Pi^< with f_a (1 - f_b) at two temperatures has no closed form
+        redo[sel] = (cond > MAX_CANCELLATION) | emission
+    if redo.any():
+        q_dos, q_em = _quadrature(expansion, key, omega[redo], mu_a[redo], mu_b[redo],
+                                  T_a[redo], T_b[redo])
+        dos[redo] = q_dos
         if emission:
-            pi_less[sel] = _emission_quadrature(expansion, key, *args)
+            pi_less[redo] = q_em
     return dos, pi_less
 
 
