@@ -95,6 +95,59 @@ def _contour(center, radius, kernel, mu, T, s):
     return np.mean(values * kernel(zeta) * step, axis=1)
 
 
+#: coefficients of psi(1/2 + w) ~ log w + sum_k c_k w^(-2k):  (1 - 2^(1-2k)) B_2k / (2k)
+_ASYMPTOTIC = (1 / 24, -7 / 960, 31 / 8064, -127 / 30720)
+#: |w| = |z - mu| / (2 pi T) beyond which the asymptotic series is exact to ~1e-17
+_FAR_W = 50.0
+
+
+def _log1p(u):
+    """``log(1 + u)`` for complex ``|u| < 1/2`` to full relative precision.
+
+    (NumPy's complex ``log1p`` loses the digits of small ``u``.)
+    """
+    re, im = np.real(u), np.imag(u)
+    return 0.5 * np.log1p(2 * re + re * re + im * im) + 1j * np.arctan2(im, 1 + re)
+
+
+def _far_pairs(x, y, mu, T, s, s_y):
+    """Pairs of one family, far from mu (on the scale 2 pi T) and close to each
+    other on the scale |z - mu|, where the difference of two Phi values (each
+    ~log|z - mu|) would cancel."""
+    dist = np.minimum(np.abs(x - mu), np.abs(y - mu))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        w_min = np.where(T > 0, dist / (2 * np.pi * np.where(T > 0, T, 1.0)), np.inf)
+    return (s == s_y) & (np.abs(x - y) < 0.5 * dist) & (w_min > _FAR_W)
+
+
+def _far_divided_difference(x, y, mu, T, s):
+    """``[Phi(x) - Phi(y)] / (x - y)`` without cancellation far from ``mu``.
+
+    There ``Phi(z) = log(z - mu) - log(2 pi T) + sum_k c_k w^-2k`` with
+    ``w = s (z - mu) / (2 pi i T)`` (at ``T = 0`` just the log): the logs
+    differ by ``log1p((x - y)/(y - mu))``, the series terms are small.
+    """
+    h = x - y
+    zero = h == 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(zero, 1.0 / (y - mu), _log1p(h / (y - mu)) / np.where(zero, 1.0, h))
+    finite = T > 0
+    if finite.any():
+        scale = s[finite] / (2j * np.pi * T[finite])
+        wx, wy = (x[finite] - mu[finite]) * scale, (y[finite] - mu[finite]) * scale
+        # w_x^-2k - w_y^-2k = (w_y^2k - w_x^2k) / (w_x w_y)^2k, with the power difference
+        # as a geometric sum times (w_y - w_x): no cancellation
+        ix2, iy2 = wx ** -2, wy ** -2
+        series = np.zeros(wx.shape, dtype=complex)
+        for k, c in enumerate(_ASYMPTOTIC, start=1):
+            # (ix2^k - iy2^k) / (ix2 - iy2) = sum_j ix2^j iy2^(k-1-j)
+            geometric = sum(ix2 ** j * iy2 ** (k - 1 - j) for j in range(k))
+            series = series + c * geometric
+        # (ix2 - iy2) / h = -(wx + wy) (wx - wy) / h / (wx wy)^2, and wx - wy = h * scale
+        out[finite] = out[finite] - series * scale * (wx + wy) * ix2 * iy2
+    return out
+
+
 def divided_difference(x, y, mu, T, s, s_y=None):
     """``[Phi(x) - Phi(y)] / (x - y)``, exact when ``x -> y``.
 
@@ -114,9 +167,12 @@ def divided_difference(x, y, mu, T, s, s_y=None):
         np.asarray(T, float), np.asarray(s, float), np.asarray(s_y, float), fx, fy)
     center = 0.5 * (x + y)
     rho = analytic_radius(center, T)
-    close = (np.abs(x - y) <= CLOSE * rho) & (s == s_y)
-    diff = np.where(close, 1.0, x - y)
+    far = _far_pairs(x, y, mu, T, s, s_y)
+    close = (np.abs(x - y) <= CLOSE * rho) & (s == s_y) & ~far
+    diff = np.where(close | far, 1.0, x - y)
     out = np.array((fx - fy) / diff, dtype=complex)
+    if far.any():
+        out[far] = _far_divided_difference(x[far], y[far], mu[far], T[far], s[far])
     if close.any():
         xc, yc = x[close], y[close]
         out[close] = _contour(center[close], RADIUS * rho[close],
