@@ -319,6 +319,56 @@ def test_divided_difference_near_chemical_potential(x, T, h):
     assert _dd_case(x, h, T) < 1e-12
 
 
+@pytest.mark.parametrize("T", [0.0, 1e-6])
+@pytest.mark.parametrize("h", [1e-4, 1e-8, 0.0])
+def test_divided_difference_far_from_chemical_potential(h, T):
+    assert _dd_case(1e4 - 0.01j, h, T) < 1e-12
+
+
+@pytest.mark.parametrize("T", [0.0, 0.05, 1.0])
+@pytest.mark.parametrize("x, y", [(0.3 - 0.2j, 0.3 + 0.2j), (1.0 + 0.1j, -0.5 - 0.4j),
+                                  (0.25 - 1e-3j, 0.25 + 1e-3j)])
+def test_divided_difference_different_families(x, y, T):
+    s, s_y = np.sign(x.imag), np.sign(y.imag)
+    got = divided_difference(x, y, MU_DD, T, s, s_y)
+    assert _rel(got, _dd_reference(x, y, MU_DD, T, s, s_y)) < 1e-12
+
+
+def test_divided_difference_broadcasts():
+    x = np.array([DD_POINTS[0], DD_POINTS[1]])[:, None]
+    h = np.array(SEPARATIONS)[None, :]
+    y = x + h
+    s = np.sign(x.imag)
+    got = divided_difference(x, y, MU_DD, 0.05, s)
+    assert got.shape == (2, 4)
+    for i in range(2):
+        for j in range(4):
+            ref = _dd_reference(x[i, 0], y[i, j], MU_DD, 0.05, s[i, 0])
+            assert _rel(got[i, j], ref) < 1e-12
+
+
+# --------------------------------------------------------------------------- mixed difference
+
+def _mixed_reference(p, q, d, mu, T, s_p, s_q):
+    """[Phi(p) - Phi(p - d) - Phi(q) + Phi(q - d)] / (d (p - q)) at 40 digits, exact inputs."""
+    with mp.workdps(40):
+        P, Q, D, MU, TT = _mpc(p), _mpc(q), _mpc(d), mp.mpf(mu), mp.mpf(T)
+
+        def fp(z):
+            return _phi_mp(z, MU, TT, s_p)
+
+        def fq(z):
+            return _phi_mp(z, MU, TT, s_q)
+
+        if D == 0 and P == Q:
+            return mp.diff(fp, P, 2)
+        if D == 0:
+            return (mp.diff(fp, P) - mp.diff(fq, Q)) / (P - Q)
+        if P == Q:
+            return (mp.diff(fp, P) - mp.diff(fp, P - D)) / D
+        return (fp(P) - fp(P - D) - fq(Q) + fq(Q - D)) / (D * (P - Q))
+
+
 # (d, p - q): both large, d tiny, p - q tiny, both tiny, both exactly 0, and mixtures
 MIXED_REGIMES = [(0.7, 0.6), (-0.3, 0.45), (1e-8, 0.6), (0.0, 0.6), (0.7, 1e-8), (0.7, 0.0),
                  (1e-4, 1e-4), (1e-8, 1e-8), (1e-8, 0.0), (0.0, 1e-8), (0.0, 0.0)]
