@@ -1,0 +1,470 @@
+"""Tests of the currents of Eq. (8): symehp.transport / energy_current / particle_current.
+
+Every number is checked against something the package does not compute itself:
+thermodynamic limits (equilibrium, sign of the heat flow), symmetries of the
+model (mirror L <-> R), an independent evaluation of Eq. (8) as printed, an
+independent double quadrature of the conventions' general formula with Green's
+functions from ``np.linalg.inv``, and a closed-window double integral at T = 0.
+"""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from scipy.integrate import quad, quad_vec
+from scipy.special import expit
+
+import symehp
+from symehp import ModelError, ParameterError
+
+TWO_PI = 2 * np.pi
+NAMES = ("LL", "RR", "RL", "LR")
+
+
+# ------------------------------------------------------------------ models
+
+def paper_model():
+    """The two-level model of the brief, eps1 - eps2 = Omega."""
+    return symehp.two_level(0.5, -0.5, 0.2, 0.2, 0.1, 1.0, 0.05)
+
+
+from _models import GL3, GPH3, GR3, H3, M3, OM3, three_level_model  # noqa: E402,F401
+
+
+# ------------------------------------------------------------------ independent helpers
+
+def ref_bose(x, T):
+    return 1.0 / np.expm1(x / T)
+
+
+def ref_x_bose(x, T):
+    """x n_B(x, T) with its limit T at x = 0."""
+    return T if x == 0 else x / np.expm1(x / T)
+
+
+def ref_fermi(x, T):
+    return expit(-x / T)
+
+
+def ref_a_ph(w, omega, gamma):
+    """Diagonal of A_ph = D^r Gamma_ph D^a for ohmic damping."""
+    return 2 * w * gamma / ((w**2 - omega**2) ** 2 + (w * gamma) ** 2)
+
+
+def lorentz(e, e0, g):
+    return g / ((e - e0) ** 2 + g**2 / 4)
+
+
+def channel_values(mapping):
+    return np.array([mapping[n] for n in NAMES])
+
+
+# ------------------------------------------------------------------ equilibrium
+
+EQUILIBRIUM = [
+    pytest.param(paper_model, 0.0, {"T_e": 0.1}, 0.1, id="two-level-mu0"),
+    pytest.param(paper_model, 0.35, {"T_e": 0.15}, 0.15, id="two-level-mu0.35"),
+    pytest.param(paper_model, -0.2, {"T_L": 0.12, "T_R": 0.12}, 0.12, id="two-level-TL=TR=Tph"),
+    pytest.param(three_level_model, 0.0, {"T_e": 0.1}, 0.1, id="three-level-mu0"),
+    pytest.param(three_level_model, 0.3, {"T_e": 0.15}, 0.15, id="three-level-mu0.3"),
+    pytest.param(three_level_model, -0.25, {"T_L": 0.2, "T_R": 0.2}, 0.2,
+                 id="three-level-TL=TR=Tph"),
+]
+
+
+@pytest.mark.parametrize("make, mu, temps, T_ph", EQUILIBRIUM)
+def test_equilibrium_no_current(make, mu, temps, T_ph):
+    model = make()
+    res = symehp.transport(model, mu_L=mu, mu_R=mu, T_ph=T_ph, **temps)
+    # gross scale: the emission part alone (T_ph = 0 removes the absorption term)
+    gross = symehp.transport(model, mu_L=mu, mu_R=mu, T_ph=0.0, **temps)
+    scale = max(abs(v) for v in channel_values(gross.J_by_channel))
+    assert scale > 1e-8
+    assert abs(res.J) < 1e-12 * scale
+    assert abs(res.I) < 1e-12 * scale
+    for name in NAMES:
+        assert abs(res.J_by_channel[name]) < 1e-12 * scale, name
+        assert abs(res.I_by_channel[name]) < 1e-12 * scale, name
+
+
+# ------------------------------------------------------------------ channel bookkeeping
+
+def test_channels_sum_to_total_and_labels():
+    model = three_level_model()
+    res = symehp.transport(model, mu_L=0.4, mu_R=-0.3, T_e=0.12, T_ph=0.2)
+    j = res.J_by_channel
+    assert set(j) == {"LL", "RR", "RL", "LR", "total"}
+    # all four channels are active in this model
+    assert all(abs(j[n]) > 1e-7 for n in NAMES)
+    assert j["total"] == pytest.approx(sum(j[n] for n in NAMES), rel=1e-13, abs=0)
+    assert res.J == j["total"]
+    for label, name in zip((1, 2, 3, 4), NAMES):
+        assert j[label] == j[name]
+        assert res.I_by_channel[label] == res.I_by_channel[name]
+    i = res.I_by_channel
+    assert i["LL"] == 0 and i["RR"] == 0
+    assert i["total"] == pytest.approx(i["LR"] + i["RL"], rel=1e-13, abs=0)
+    assert res.I == i["total"]
+    # the public wrappers return the same mappings
+    jc = symehp.energy_current(model, mu_L=0.4, mu_R=-0.3, T_e=0.12, T_ph=0.2, by_channel=True)
+    ic = symehp.particle_current(model, mu_L=0.4, mu_R=-0.3, T_e=0.12, T_ph=0.2, by_channel=True)
+    assert jc[4] == j["LR"] and ic[3] == i["RL"]
+    assert symehp.energy_current(model, mu_L=0.4, mu_R=-0.3, T_e=0.12, T_ph=0.2) == res.J
+    assert symehp.particle_current(model, mu_L=0.4, mu_R=-0.3, T_e=0.12, T_ph=0.2) == res.I
+
+
+def test_two_level_only_inter_channels():
+    """M off-diagonal and each level on one lead: tr[M A_a M A_a] = 0 exactly."""
+    res = symehp.transport(paper_model(), mu_L=0.4, mu_R=-0.3, T_e=0.12, T_ph=0.2)
+    assert res.J_by_channel["LL"] == 0.0
+    assert res.J_by_channel["RR"] == 0.0
+    assert abs(res.J_by_channel["LR"]) > 1e-6
+    assert abs(res.J_by_channel["RL"]) > 1e-6
+    assert res.I_by_channel["LR"] > 0          # forward flow at forward bias
+
+
+# ------------------------------------------------------------------ Eq. (8) as printed
+
+def eq8_reference(model, mu_L, mu_R, T_e, T_ph):
+    """Eq. (8): sum_ab int dw/2pi w Tr[Lambda A_ph] (n_B(w - mu_ab, T_e) - n_B(w, T_ph)).
+
+    Lambda from symehp.ehp_dos; everything else (A_ph, Bose factors, the
+    frequency quadrature) is written here.
+    """
+    num = model.numeric()
+    mus = {"L": mu_L, "R": mu_R}
+
+    def integrand(w):
+        a_ph = ref_a_ph(w, num.omega, num.gamma_ph)
+        total = 0.0
+        for name in NAMES:
+            mu_ab = mus[name[0]] - mus[name[1]]
+            lam = symehp.ehp_dos(model, name, w, mu_L=mu_L, mu_R=mu_R, T_e=T_e)
+            tr = float(np.sum(np.real(np.diagonal(lam)) * a_ph))
+            total += w * tr * (ref_bose(w - mu_ab, T_e) - ref_bose(w, T_ph))
+        return total / TWO_PI
+
+    V = abs(mu_L - mu_R)
+    cutoff = V + 45 * max(T_e, T_ph)
+    pts = [V] + [x for w0, g in zip(num.omega, num.gamma_ph)
+                 for x in (w0 - 5 * g, w0 - g, w0, w0 + g, w0 + 5 * g)]
+    pts = sorted({p for p in pts if 0 < p < cutoff})
+    val, err = quad(integrand, 0.0, cutoff, points=pts, epsabs=0, epsrel=1e-12, limit=400)
+    return val
+
+
+@pytest.mark.parametrize("make, mu_L, mu_R, T_e, T_ph", [
+    pytest.param(paper_model, 0.6, -0.6, 0.1, 0.15, id="two-level-V1.2"),
+    pytest.param(paper_model, 0.1, 0.1, 0.1, 0.2, id="two-level-no-bias"),
+    pytest.param(three_level_model, 0.25, -0.35, 0.12, 0.08, id="three-level-V0.6"),
+])
+def test_equal_temperatures_reduce_to_eq8(make, mu_L, mu_R, T_e, T_ph):
+    model = make()
+    j_te = symehp.energy_current(model, mu_L=mu_L, mu_R=mu_R, T_e=T_e, T_ph=T_ph)
+    j_lr = symehp.energy_current(model, mu_L=mu_L, mu_R=mu_R, T_L=T_e, T_R=T_e, T_ph=T_ph)
+    assert j_te == j_lr
+    ref = eq8_reference(model, mu_L, mu_R, T_e, T_ph)
+    assert abs(ref) > 1e-8
+    assert j_te == pytest.approx(ref, rel=1e-8, abs=0)
+
+
+# ------------------------------------------------------------------ thermally biased electrodes
+
+def test_thermal_bias_mirror_symmetry():
+    """Relabelling levels and leads (L <-> R) keeps J and reverses I.
+
+    two_level(e1, e2, g1, g2) with (mu_L, mu_R, T_L, T_R) is the same physical
+    system as two_level(e2, e1, g2, g1) with (mu_R, mu_L, T_R, T_L).
+    """
+    a = symehp.two_level(0.5, -0.5, 0.2, 0.3, 0.1, 1.0, 0.05)
+    b = symehp.two_level(-0.5, 0.5, 0.3, 0.2, 0.1, 1.0, 0.05)
+    ra = symehp.transport(a, mu_L=0.0, mu_R=0.0, T_L=0.08, T_R=0.16, T_ph=0.12)
+    rb = symehp.transport(b, mu_L=0.0, mu_R=0.0, T_L=0.16, T_R=0.08, T_ph=0.12)
+    assert np.isfinite(ra.J) and np.isfinite(ra.I)
+    assert abs(ra.J) > 1e-7 and abs(ra.I) > 1e-7
+    assert rb.J == pytest.approx(ra.J, rel=1e-9)
+    assert rb.I == pytest.approx(-ra.I, rel=1e-9)
+    assert rb.J_by_channel["LR"] == pytest.approx(ra.J_by_channel["RL"], rel=1e-9)
+    assert rb.J_by_channel["RL"] == pytest.approx(ra.J_by_channel["LR"], rel=1e-9)
+
+
+def test_thermal_bias_continuous_at_equal_temperatures():
+    model = symehp.two_level(0.5, -0.4, 0.2, 0.3, 0.1, 1.0, 0.05, hopping=0.05)
+    T_L, T_ph = 0.1, 0.13
+    common = dict(mu_L=0.05, mu_R=0.05, T_ph=T_ph)
+    equal = symehp.transport(model, T_L=T_L, T_R=T_L, **common)
+    near = symehp.transport(model, T_L=T_L, T_R=T_L * (1 + 1e-6), **common)
+    # slope dJ/dT_R from a centred difference through the unequal-T path
+    h = 1e-3 * T_L
+    up = symehp.energy_current(model, T_L=T_L, T_R=T_L + h, **common)
+    down = symehp.energy_current(model, T_L=T_L, T_R=T_L - h, **common)
+    slope = (up - down) / (2 * h)
+    expected = equal.J + slope * T_L * 1e-6
+    assert np.isfinite(near.J)
+    assert abs(near.J - equal.J) < 1e-5 * abs(equal.J)
+    # the tiny step moves J by the amount the slope predicts (to 2%)
+    assert abs(near.J - expected) < 0.02 * abs(slope * T_L * 1e-6) + 1e-12 * abs(equal.J)
+    for name in NAMES:
+        assert near.J_by_channel[name] == pytest.approx(equal.J_by_channel[name], rel=1e-4,
+                                                        abs=1e-10 * abs(equal.J))
+
+
+# ------------------------------------------------------------------ signs
+
+@pytest.mark.parametrize("T_ph, sign", [(0.05, +1), (0.2, -1)])
+def test_cold_spot_sign(T_ph, sign):
+    """eps1 - eps2 = Omega, no bias: a colder ph-bath is heated (J > 0) and pumps
+    electrons L -> R (emission moves level 1 (L) to level 2 (R)); a hotter one the reverse."""
+    res = symehp.transport(paper_model(), mu_L=0.0, mu_R=0.0, T_e=0.1, T_ph=T_ph)
+    assert sign * res.J > 1e-8
+    assert sign * res.I > 1e-8
+
+
+def test_cold_spot_equal_temperature_no_particle_current():
+    res = symehp.transport(paper_model(), mu_L=0.0, mu_R=0.0, T_e=0.1, T_ph=0.1)
+    assert abs(res.I) < 1e-15
+    assert abs(res.J) < 1e-15
+
+
+def test_channel4_heats_at_resonant_bias():
+    res = symehp.transport(paper_model(), mu_L=0.6, mu_R=-0.6, T_e=0.1, T_ph=0.1)
+    assert res.J_by_channel["LR"] > 1e-4
+    assert res.J > 1e-4
+    assert res.I > 0
+
+
+def test_reverse_geometry_cools_at_small_bias():
+    """eps2 - eps1 = Omega (level 1 on L below level 2 on R): at a small forward bias
+    electrons pass L -> R by absorbing a quantum (the reverse of channel-3 emission),
+    so the bias cools the modes."""
+    model = symehp.two_level(-0.5, 0.5, 0.2, 0.2, 0.1, 1.0, 0.05)
+    res = symehp.transport(model, mu_L=0.15, mu_R=-0.15, T_e=0.2, T_ph=0.2)
+    assert res.J < -1e-6
+    assert res.J_by_channel["RL"] < 0
+
+
+# ------------------------------------------------------------------ independent brute force
+
+def brute_force(mu_L, mu_R, T_L, T_R, T_ph):
+    """Per-channel J_ab and I_ab of the 3-level model by direct double quadrature.
+
+    Inner: int de/2pi tr[M^k A_a(e) M^k A_b(e - w)] times f_a (1 - f_b) (emission) and
+    f_b - f_a (DOS), with A_a = G Gamma_a G^+ and G = inv(e - H + i (Gamma_L + Gamma_R)/2).
+    Outer: int_0^inf dw/2pi (w) sum_k A_ph,kk (Pi^<_kk - Lambda_kk n_B(w, T_ph)).
+    """
+    heff = H3 - 0.5j * (GL3 + GR3)
+    eye = np.eye(3)
+    gam = np.array([GL3, GR3])
+    chans = [(0, 0), (1, 1), (1, 0), (0, 1)]          # LL, RR, RL, LR (lead indices)
+    ia = np.array([c[0] for c in chans])
+    ib = np.array([c[1] for c in chans])
+    mus, temps = np.array([mu_L, mu_R]), np.array([T_L, T_R])
+    mua, mub, ta, tb = mus[ia], mus[ib], temps[ia], temps[ib]
+    levels = np.linalg.eigvalsh(H3)
+    t_max = max(T_L, T_R)
+
+    def inner(w):
+        def f(e):
+            g = np.linalg.inv(np.array([e, e - w])[:, None, None] * eye - heff)
+            gd = np.conj(np.swapaxes(g, -1, -2))
+            a = g[:, None] @ gam[None] @ gd[:, None]           # (energy, lead, N, N)
+            ma = M3[None, None] @ a[:, :, None]                # (energy, lead, K, N, N)
+            x, y = ma[0][ia], ma[1][ib]                        # (channel, K, N, N)
+            tr = (x * np.swapaxes(y, -1, -2)).sum((-1, -2)).real / TWO_PI
+            fa = ref_fermi(e - mua, ta)
+            fb = ref_fermi(e - w - mub, tb)
+            hb = ref_fermi(-(e - w - mub), tb)                 # 1 - f_b without cancellation
+            return np.stack([tr * (fa * hb)[:, None], tr * (fb - fa)[:, None]], -1).ravel()
+        lo = min(mu_L, mu_R) - 38 * t_max
+        hi = max(mu_L, mu_R) + w + 38 * t_max
+        pts = [mu_L, mu_R, mu_L + w, mu_R + w, *levels, *(levels + w)]
+        pts = sorted({float(p) for p in pts if lo < p < hi})
+        val, _ = quad_vec(f, lo, hi, epsrel=1e-9, epsabs=0, norm="max", points=pts, limit=500)
+        return val.reshape(4, 2, 2)                            # (channel, K, [emission, dos])
+
+    def outer(w):
+        s = inner(w)
+        a_over_w = 2 * GPH3 / ((w**2 - OM3**2) ** 2 + (w * GPH3) ** 2)
+        wn = ref_x_bose(w, T_ph)
+        flow = ((w * a_over_w * s[:, :, 0]).sum(-1) - wn * (a_over_w * s[:, :, 1]).sum(-1))
+        return np.concatenate([w * flow, flow]) / TWO_PI
+
+    V = mu_L - mu_R
+    cutoff = abs(V) + 45 * max(T_L, T_R, T_ph)
+    pts = [abs(V), *np.abs(levels[:, None] - levels[None, :]).ravel()]
+    for w0, g in zip(OM3, GPH3):
+        pts += [w0 - 5 * g, w0 - g, w0, w0 + g, w0 + 5 * g]
+    pts = sorted({float(p) for p in pts if 0 < p < cutoff})
+    val, _ = quad_vec(outer, 0.0, cutoff, epsrel=1e-9, epsabs=0, norm="max", points=pts,
+                      limit=1000)
+    J = dict(zip(NAMES, val[:4]))
+    flows = dict(zip(NAMES, val[4:]))
+    I = {"LL": 0.0, "RR": 0.0, "RL": -flows["RL"], "LR": flows["LR"]}
+    return J, I
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mu_L, mu_R, temps, T_ph", [
+    pytest.param(0.4, -0.4, {"T_L": 0.1, "T_R": 0.1}, 0.2, id="bias-Te!=Tph"),
+    pytest.param(0.4, -0.4, {"T_L": 0.08, "T_R": 0.15}, 0.12, id="bias-TL!=TR"),
+])
+def test_brute_force_three_level(mu_L, mu_R, temps, T_ph):
+    J_ref, I_ref = brute_force(mu_L, mu_R, temps["T_L"], temps["T_R"], T_ph)
+    res = symehp.transport(three_level_model(), mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, **temps)
+    for name in NAMES:
+        assert abs(J_ref[name]) > 1e-6
+        assert res.J_by_channel[name] == pytest.approx(J_ref[name], rel=1e-7, abs=0), name
+    for name in ("RL", "LR"):
+        assert abs(I_ref[name]) > 1e-6
+        assert res.I_by_channel[name] == pytest.approx(I_ref[name], rel=1e-7, abs=0), name
+    assert res.J == pytest.approx(sum(J_ref.values()), rel=1e-7, abs=0)
+    assert res.I == pytest.approx(I_ref["LR"] + I_ref["RL"], rel=1e-7, abs=0)
+
+
+# ------------------------------------------------------------------ accuracy
+
+@pytest.mark.parametrize("make, kwargs", [
+    pytest.param(paper_model, dict(mu_L=0.6, mu_R=-0.6, T_e=0.1, T_ph=0.15), id="two-level"),
+    pytest.param(three_level_model, dict(mu_L=0.3, mu_R=-0.2, T_e=0.1, T_ph=0.05),
+                 id="three-level"),
+])
+def test_error_estimate_and_tolerance(make, kwargs):
+    model = make()
+    res = symehp.transport(model, **kwargs)
+    assert 0 <= res.error_J < 1e-8 * abs(res.J)
+    assert 0 <= res.error_I < 1e-8 * abs(res.I)
+    tight = symehp.transport(model, rtol=1e-12, **kwargs)
+    assert tight.J == pytest.approx(res.J, rel=1e-9, abs=0)
+    assert tight.I == pytest.approx(res.I, rel=1e-9, abs=0)
+
+
+# ------------------------------------------------------------------ broadcasting
+
+def test_broadcasting_shapes_and_values():
+    model = paper_model()
+    mu_L = np.array([0.2, 0.5, 0.8])
+    res = symehp.transport(model, mu_L=mu_L, mu_R=-0.3, T_e=0.1, T_ph=0.12)
+    for arr in (res.J, res.I, res.error_J, res.error_I):
+        assert isinstance(arr, np.ndarray) and arr.shape == (3,)
+    for key in NAMES + ("total",):
+        assert np.shape(res.J_by_channel[key]) == (3,)
+        assert np.shape(res.I_by_channel[key]) == (3,)
+    for i, m in enumerate(mu_L):
+        single = symehp.transport(model, mu_L=float(m), mu_R=-0.3, T_e=0.1, T_ph=0.12)
+        assert isinstance(single.J, float) and isinstance(single.I, float)
+        assert res.J[i] == pytest.approx(single.J, rel=1e-9)
+        assert res.I[i] == pytest.approx(single.I, rel=1e-9)
+    # more bias, more forward current
+    assert np.all(np.diff(res.I) > 0)
+    j = symehp.energy_current(model, mu_L=np.array([[0.2], [0.5]]), mu_R=-0.3, T_e=0.1,
+                              T_ph=np.array([0.05, 0.1, 0.2]))
+    assert j.shape == (2, 3)
+    assert j[1, 2] == pytest.approx(
+        symehp.energy_current(model, mu_L=0.5, mu_R=-0.3, T_e=0.1, T_ph=0.2), rel=1e-9)
+
+
+def test_scalar_in_float_out():
+    res = symehp.transport(paper_model(), mu_L=0.1, mu_R=0, T_e=0.1, T_ph=0.1)
+    for x in (res.J, res.I, res.J_by_channel["LR"], res.I_by_channel["RL"]):
+        assert isinstance(x, float)
+    assert isinstance(symehp.energy_current(paper_model(), mu_L=0.1, mu_R=0, T_e=0.1,
+                                            T_ph=0.1), float)
+
+
+# ------------------------------------------------------------------ bad input
+
+BASE = dict(mu_L=0.1, mu_R=-0.1, T_ph=0.1, T_e=0.1)
+
+
+@pytest.mark.parametrize("change, name", [
+    ({"T_ph": -0.1}, "T_ph"),
+    ({"T_e": -0.05}, "T_e"),
+    ({"mu_L": 0.1 + 0.2j}, "mu_L"),
+    ({"mu_R": np.array([0.0, 1j])}, "mu_R"),
+    ({"mu_L": np.nan}, "mu_L"),
+    ({"mu_L": "abc"}, "mu_L"),
+    ({"T_e": None}, "T_e"),
+    ({"T_e": None, "T_L": 0.1}, "T_R"),
+    ({"T_L": 0.1}, "T_L"),
+    ({"T_e": None, "T_L": 0.1, "T_R": -0.2}, "T_R"),
+    ({"rtol": 0}, "rtol"),
+    ({"rtol": 1.5}, "rtol"),
+    ({"rtol": "tight"}, "rtol"),
+])
+def test_bad_input(change, name):
+    kwargs = dict(BASE, **change)
+    for fn in (symehp.transport, symehp.energy_current, symehp.particle_current):
+        with pytest.raises(ParameterError, match=name):
+            fn(paper_model(), **kwargs)
+
+
+def test_both_T_e_and_T_L_names_both():
+    with pytest.raises(ParameterError) as info:
+        symehp.energy_current(paper_model(), mu_L=0, mu_R=0, T_ph=0.1, T_e=0.1, T_L=0.1,
+                              T_R=0.1)
+    assert "T_e" in str(info.value) and "T_L" in str(info.value)
+
+
+def test_missing_chemical_potential():
+    with pytest.raises(TypeError):
+        symehp.energy_current(paper_model(), mu_L=0.1, T_ph=0.1, T_e=0.1)
+
+
+def test_symbolic_model_rejected():
+    with pytest.raises(ModelError, match="symbols"):
+        symehp.energy_current(symehp.two_level(), **BASE)
+    with pytest.raises(ModelError):
+        symehp.transport("not a model", **BASE)
+
+
+# ------------------------------------------------------------------ zero temperature
+
+def t0_reference(V, eps1=0.5, eps2=-0.5, g1=0.2, g2=0.2, m=0.1, omega=1.0, gph=0.05):
+    """Two-level model at T_e = T_ph = 0, mu_L = V/2 = -mu_R, V > 0.
+
+    Only channel LR emits (w < V), nothing absorbs (n_B(w, 0) = 0):
+    J = int_0^V dw/2pi w A_ph(w) Pi^<(w), Pi^<(w) = int_{mu_R + w}^{mu_L} de/2pi m^2 L1(e) L2(e - w).
+    """
+    mu_L, mu_R = V / 2, -V / 2
+
+    def pi_less(w):
+        val, _ = quad(lambda e: m**2 * lorentz(e, eps1, g1) * lorentz(e - w, eps2, g2),
+                      mu_R + w, mu_L, epsabs=0, epsrel=1e-12, limit=200,
+                      points=[p for p in (eps1, eps2 + w) if mu_R + w < p < mu_L] or None)
+        return val / TWO_PI
+
+    pts = [p for p in (omega - 5 * gph, omega - gph, omega, omega + gph, omega + 5 * gph,
+                       eps1 - eps2) if 0 < p < V] or None
+    J, _ = quad(lambda w: w * ref_a_ph(w, omega, gph) * pi_less(w) / TWO_PI, 0, V,
+                epsabs=0, epsrel=1e-11, limit=200, points=pts)
+    I, _ = quad(lambda w: ref_a_ph(w, omega, gph) * pi_less(w) / TWO_PI, 0, V,
+                epsabs=0, epsrel=1e-11, limit=200, points=pts)
+    return J, I
+
+
+@pytest.mark.parametrize("V", [1.2, 0.2])
+def test_zero_temperature(V):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        res = symehp.transport(paper_model(), mu_L=V / 2, mu_R=-V / 2, T_e=0, T_ph=0)
+    J_ref, I_ref = t0_reference(V)
+    assert np.isfinite(res.J) and res.J > 0 and res.I > 0
+    assert res.J == pytest.approx(J_ref, rel=1e-8)
+    assert res.I == pytest.approx(I_ref, rel=1e-8)
+    assert res.J_by_channel["LR"] == res.J
+    for name in ("LL", "RR", "RL"):
+        assert res.J_by_channel[name] == 0.0
+
+
+def test_zero_temperature_threshold_and_continuity():
+    model = paper_model()
+    above = symehp.energy_current(model, mu_L=0.6, mu_R=-0.6, T_e=0, T_ph=0)
+    below = symehp.energy_current(model, mu_L=0.1, mu_R=-0.1, T_e=0, T_ph=0)
+    assert above > 1e-3
+    assert 0 < below < 1e-5 * above          # below threshold only Lorentzian tails emit
+    # T -> 0 is continuous (Sommerfeld corrections ~ (T / gamma_ph)^2)
+    warm = symehp.energy_current(model, mu_L=0.6, mu_R=-0.6, T_e=1e-4, T_ph=1e-4)
+    assert warm == pytest.approx(above, rel=1e-4)
+    # no bias at T = 0: nothing at all
+    assert symehp.energy_current(model, mu_L=0, mu_R=0, T_e=0, T_ph=0) == 0.0
