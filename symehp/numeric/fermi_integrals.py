@@ -34,12 +34,14 @@ from scipy.special import psi
 
 __all__ = ["phi", "analytic_radius", "divided_difference", "mixed_difference"]
 
-#: points closer than this fraction of the analytic radius rho use the contour
-CLOSE = 0.125
-#: contour radius / rho: the geometric mean of CLOSE and 1 balances the two error
-#: sources of the trapezoidal rule, the points inside (ratio CLOSE/RADIUS) and the
-#: nearest singularity outside (ratio RADIUS): both ~0.354**NODES ~ 1e-18
-RADIUS = float(np.sqrt(CLOSE))
+#: points closer than this fraction of the analytic radius rho use the contour; the
+#: direct formula outside that region loses at most log10(1/CLOSE) ~ 2 digits
+CLOSE = 1 / 64
+#: contour radius / rho: the nearest singularity outside limits the trapezoidal rule
+#: to RADIUS**NODES ~ 6e-19 (the points inside, at <= CLOSE rho, converge much
+#: faster); a larger radius also keeps Phi's variation on the circle well above
+#: the rounding of its (log-sized) values
+RADIUS = 0.35
 NODES = 40
 _THETA = np.exp(2j * np.pi * np.arange(NODES) / NODES)
 #: digamma arguments beyond this use its asymptotic (log) form
