@@ -57,15 +57,16 @@ def _plot(path, cols):
         return False
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), constrained_layout=True)
     for ch in CHANNELS:
-        ax1.plot(cols["V"], cols[f"J_{ch.name}"], label=f"J_{ch.name} (channel {ch.label})")
+        zero = " = 0" if not np.any(cols[f"J_{ch.name}"]) else ""
+        ax1.plot(cols["V"], cols[f"J_{ch.name}"], label=f"J_{ch.name} (channel {ch.label}){zero}")
     ax1.plot(cols["V"], cols["J"], "k--", label="J (total)")
     ax1.set_xlabel("bias eV = mu_L - mu_R  [energy]")
     ax1.set_ylabel("energy current J  [energy / time]")
     ax1.legend(fontsize=8)
-    ax2.plot(cols["V"], cols["T_eff"], label="mode T_eff")
+    ax2.semilogy(cols["V"], cols["T_eff"], label="mode T_eff (n_B(Omega, T_eff) = n)")
     ax2.axhline(TEMPERATURE, color="gray", ls=":", label="T_e = T_ph")
     ax2.set_xlabel("bias eV  [energy]")
-    ax2.set_ylabel("effective mode temperature  [energy]")
+    ax2.set_ylabel("effective mode temperature  [energy, log scale]")
     ax2.legend(fontsize=8)
     p = PARAMS
     fig.suptitle(f"two-level model: eps1={p['eps1']}, eps2={p['eps2']}, gamma1=gamma2={p['gamma1']}, "
