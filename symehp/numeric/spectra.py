@@ -23,6 +23,7 @@ from .poles import pole_expansion
 from .quadrature import integrate_panels
 from .stats import fermi, x_bose
 from ._args import electrode_temperatures, numeric_model, real_array
+from ..errors import ParameterError
 from ..ehp import channel as _channel
 
 __all__ = ["ehp_dos", "emission_spectrum", "channel_spectra"]
@@ -164,19 +165,46 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
     return dos, pi_less
 
 
-def _public(model, ch, omega, mu_L, mu_R, T_e, T_L, T_R, which):
-    expansion = pole_expansion(numeric_model(model))
+def _precise(numeric, ch, omega, mu_L, mu_R, T_L, T_R, which, dps):
+    """The ``dps=`` path: mpmath values in an object array of the broadcast shape."""
+    from .precise import spectra_mp
+    arrays = np.broadcast_arrays(omega, mu_L, mu_R, T_L, T_R)
+    k = numeric.K
+    out = np.empty(arrays[0].shape + (k, k), dtype=object)
+    for idx in np.ndindex(arrays[0].shape):
+        dos, less = spectra_mp(numeric, ch, *(float(a[idx]) for a in arrays), dps=dps)
+        mat = dos if which == "dos" else less
+        for m in range(k):
+            for n in range(k):
+                out[idx + (m, n)] = mat[m, n]
+    return out
+
+
+def _check_dps(dps):
+    if dps is None:
+        return None
+    if isinstance(dps, bool) or not isinstance(dps, (int, np.integer)) or not 15 <= dps <= 1000:
+        raise ParameterError(f"dps must be an integer number of decimal digits in [15, 1000], got {dps!r}")
+    return int(dps)
+
+
+def _public(model, ch, omega, mu_L, mu_R, T_e, T_L, T_R, which, dps=None):
+    numeric = numeric_model(model)
+    expansion = pole_expansion(numeric)
     ch = _channel(ch)
+    dps = _check_dps(dps)
     omega = real_array(omega, "omega")
     mu_L = real_array(mu_L, "mu_L")
     mu_R = real_array(mu_R, "mu_R")
     T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
+    if dps is not None:
+        return _precise(numeric, ch, omega, mu_L, mu_R, T_L, T_R, which, dps)
     dos, pi_less = channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R,
                                    emission=(which == "emission"))
     return dos if which == "dos" else pi_less
 
 
-def ehp_dos(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None):
+def ehp_dos(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None, dps=None):
     """Coupling-weighted EHP density of states ``Lambda^{ab}_mn(omega)``, Eq. (7).
 
     ``Lambda^{ab}_mn(w) = - int de/(2 pi) tr[M^m A_a(e) M^n A_b(e - w)]
@@ -194,6 +222,10 @@ def ehp_dos(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None):
         Electrode chemical potentials (energy units, ``eV = mu_L - mu_R``).
     T_e or (T_L, T_R) : array_like
         Electron temperature(s), ``>= 0`` (``T = 0`` is exact).
+    dps : int, optional
+        Decimal digits: evaluate the same closed form with mpmath at this
+        precision (inputs taken as their exact double values).  The result
+        is then an object array of ``mpmath.mpc``.  Slow; for single points.
 
     Returns
     -------
@@ -201,16 +233,18 @@ def ehp_dos(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None):
         Hermitian in the mode indices; the diagonal is real.  Units: energy
         times (coupling / energy)^2, i.e. the rate units of ``Gamma_ph``.
     """
-    return _public(model, channel, omega, mu_L, mu_R, T_e, T_L, T_R, "dos")
+    return _public(model, channel, omega, mu_L, mu_R, T_e, T_L, T_R, "dos", dps)
 
 
-def emission_spectrum(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None):
+def emission_spectrum(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None,
+                      dps=None):
     """Emission spectrum ``Pi^<_{ab,mn}(omega)`` of an EHP channel.
 
     ``Pi^< = int de/(2 pi) tr[M^m A_a(e) M^n A_b(e - w)] f(e - mu_a, T_a) (1 - f(e - w - mu_b, T_b))``;
     at ``T_a = T_b`` it equals ``n_B(w - mu_ab) Lambda`` (computed without the
     pole of ``n_B``).  Same arguments, shape and units as :func:`ehp_dos`.
     For ``T_a != T_b`` (inter-electrode channels with ``T_L != T_R``) the
-    energy integral is done by adaptive quadrature (relative 1e-12).
+    energy integral is done by adaptive quadrature (relative 1e-12; with
+    ``dps`` by mpmath quadrature).
     """
-    return _public(model, channel, omega, mu_L, mu_R, T_e, T_L, T_R, "emission")
+    return _public(model, channel, omega, mu_L, mu_R, T_e, T_L, T_R, "emission", dps)
