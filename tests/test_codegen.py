@@ -9,14 +9,7 @@ from symehp.numeric.poles import pole_expansion
 from symehp.numeric.stats import fermi
 
 
-def three_level():
-    return symehp.Junction(
-        H=[[0.5, 0.1, 0], [0.1, -0.4, 0.05], [0, 0.05, 0.1]],
-        gamma_L=[[0.2, 0.05, 0], [0.05, 0.1, 0], [0, 0, 0]],
-        gamma_R=[[0, 0, 0], [0, 0.05, 0], [0, 0, 0.3]],
-        M=[[[0, 0.1, 0.02], [0.1, 0, 0], [0.02, 0, 0.05]],
-           [[0.03, 0, 0.1j], [0, 0, 0.04], [-0.1j, 0.04, 0]]],
-        omega=[1.0, 0.7], gamma_ph=[0.05, 0.02])
+from _shared import three_level_simple as three_level  # noqa: E402
 
 
 def brute_kernel(model, alpha, beta, e, w):

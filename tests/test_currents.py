@@ -29,7 +29,7 @@ def paper_model():
     return symehp.two_level(0.5, -0.5, 0.2, 0.2, 0.1, 1.0, 0.05)
 
 
-from _models import GL3, GPH3, GR3, H3, M3, OM3, three_level_model  # noqa: E402,F401
+from _shared import GL3, GPH3, GR3, H3, M3, OM3, three_level_model  # noqa: E402,F401
 
 
 # ------------------------------------------------------------------ independent helpers

@@ -193,14 +193,7 @@ def test_stats_ratio_overflow_is_warning_free():
 
 # --------------------------------------------------------------------------- phi
 
-def _fermi_mp(x, T):
-    if T == 0:
-        return mp.mpf(1) if x < 0 else (mp.mpf(0) if x > 0 else mp.mpf(1) / 2)
-    y = x / T
-    if y > 0:
-        e = mp.exp(-y)
-        return e / (1 + e)
-    return 1 / (1 + mp.exp(y))
+from _shared import fermi_mp as _fermi_mp  # noqa: E402
 
 
 def _phi_quadrature(p, q, mu, T):

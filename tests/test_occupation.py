@@ -102,7 +102,7 @@ def test_flat_dos_finite_temperature():
 
 # ------------------------------------------------------------------ equilibrium and ph-bath only
 
-from _models import GL3, GPH3, GR3, H3, M3, OM3, three_level_model  # noqa: E402,F401
+from _shared import GL3, GPH3, GR3, H3, M3, OM3, three_level_model  # noqa: E402,F401
 
 
 @pytest.mark.parametrize("mode", [0, 1])

@@ -53,14 +53,7 @@ def two_level():
     return symehp.two_level(0.5, -0.5, 0.2, 0.2, 0.1, 1.0, 0.05)
 
 
-def three_level():
-    return symehp.Junction(
-        H=[[0.5, 0.1, 0], [0.1, -0.4, 0.05], [0, 0.05, 0.1]],
-        gamma_L=[[0.2, 0.05, 0], [0.05, 0.1, 0], [0, 0, 0]],
-        gamma_R=[[0, 0, 0], [0, 0.05, 0], [0, 0, 0.3]],
-        M=[[[0, 0.1, 0.02], [0.1, 0, 0], [0.02, 0, 0.05]],
-           [[0.03, 0, 0.1j], [0, 0, 0.04], [-0.1j, 0.04, 0]]],
-        omega=[1.0, 0.7], gamma_ph=[0.05, 0.02])
+from _shared import three_level_simple as three_level  # noqa: E402
 
 
 CASES = [

@@ -82,14 +82,7 @@ def _tanh_sinh(f, a, b, atol, rtol=1e-8, max_level=_MAX_LEVEL):
     raise RuntimeError(f"reference quadrature did not converge on [{a}, {b}]")
 
 
-def _fermi_mp(x, T):
-    if T == 0:
-        return mp.mpf(1) if x < 0 else (mp.mpf(0) if x > 0 else mp.mpf(1) / 2)
-    y = x / T
-    if y > 0:
-        e = mp.exp(-y)
-        return e / (1 + e)
-    return 1 / (1 + mp.exp(y))
+from _shared import fermi_mp as _fermi_mp  # noqa: E402
 
 
 def _mp_matrix(a):
