@@ -77,7 +77,7 @@ def main():
     bias = np.linspace(0.0, 2.0, 1000)
     symehp.transport(model, mu_L=0.5, mu_R=-0.5, T_e=T, T_ph=T)       # warm the cache
     t0 = time.perf_counter()
-    sweep = symehp.transport(model, mu_L=bias / 2, mu_R=-bias / 2, T_e=T, T_ph=T)
+    symehp.transport(model, mu_L=bias / 2, mu_R=-bias / 2, T_e=T, T_ph=T)
     t_sym = (time.perf_counter() - t0) / bias.size
 
     check = np.linspace(0.6, 1.6, args.naive_points)

@@ -28,3 +28,14 @@ from . import verify
 from .numeric import (ChannelMapping, ModeOccupation, TransportResult, ehp_dos,
                       emission_spectrum, energy_current, mode_occupation, particle_current,
                       transport)
+
+__all__ = [
+    # symbolic model and layers
+    "Junction", "NumericJunction", "two_level", "Channel", "CHANNELS", "channel",
+    "ehp", "greens", "modes", "symbols", "verify",
+    # numbers
+    "ehp_dos", "emission_spectrum", "energy_current", "particle_current", "transport",
+    "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping",
+    # errors
+    "SymehpError", "ModelError", "ParameterError", "ModeInstabilityError", "ProofError",
+]

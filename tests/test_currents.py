@@ -7,7 +7,6 @@ independent double quadrature of the conventions' general formula with Green's
 functions from ``np.linalg.inv``, and a closed-window double integral at T = 0.
 """
 
-import math
 import warnings
 
 import numpy as np
