@@ -47,3 +47,13 @@ def fermi_mp(x, T):
         e = mp.exp(-y)
         return e / (1 + e)
     return 1 / (1 + mp.exp(y))
+
+
+#: 3 levels with hopping (complex), non-diagonal Gamma_L, two modes with complex M
+THREE_LEVEL_B = dict(
+    H=np.array([[0.4, 0.15, 0.05j], [0.15, -0.3, 0.1], [-0.05j, 0.1, 0.1]]),
+    gamma_L=np.array([[0.2, 0.08, 0.0], [0.08, 0.1, 0.0], [0.0, 0.0, 0.0]]),
+    gamma_R=np.diag([0.0, 0.05, 0.25]),
+    M=[np.array([[0.1, 0.05 - 0.02j, 0], [0.05 + 0.02j, -0.05, 0.03], [0, 0.03, 0.02]]),
+       np.array([[0, 0.04j, 0.06], [-0.04j, 0.02, 0], [0.06, 0, -0.03]])],
+    omega=[1.0, 1.2], gamma_ph=[0.01, 0.02])

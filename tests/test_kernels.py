@@ -426,13 +426,7 @@ def _inv_spectral(numeric, electrode, e):
     return g @ gamma @ g.conj().T
 
 
-THREE_LEVEL = dict(
-    H=np.array([[0.4, 0.15, 0.05j], [0.15, -0.3, 0.1], [-0.05j, 0.1, 0.1]]),
-    gamma_L=np.array([[0.2, 0.08, 0.0], [0.08, 0.1, 0.0], [0.0, 0.0, 0.0]]),
-    gamma_R=np.diag([0.0, 0.05, 0.25]),
-    M=[np.array([[0.1, 0.05 - 0.02j, 0], [0.05 + 0.02j, -0.05, 0.03], [0, 0.03, 0.02]]),
-       np.array([[0, 0.04j, 0.06], [-0.04j, 0.02, 0], [0.06, 0, -0.03]])],
-    omega=[1.0, 1.2], gamma_ph=[0.01, 0.02])
+from _shared import THREE_LEVEL_B as THREE_LEVEL  # noqa: E402
 
 DECOUPLED = dict(   # level 3: no hopping, no broadening -> real eigenvalue 0.7 of H_eff
     H=np.array([[0.4, 0.15, 0.0], [0.15, -0.3, 0.0], [0.0, 0.0, 0.7]]),

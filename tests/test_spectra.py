@@ -82,7 +82,7 @@ def _tanh_sinh(f, a, b, atol, rtol=1e-8, max_level=_MAX_LEVEL):
     raise RuntimeError(f"reference quadrature did not converge on [{a}, {b}]")
 
 
-from _shared import fermi_mp as _fermi_mp  # noqa: E402
+from _shared import THREE_LEVEL_B, fermi_mp as _fermi_mp  # noqa: E402
 
 
 def _mp_matrix(a):
@@ -222,13 +222,7 @@ def _model_a():
 
 def _model_b():
     """Three levels with hopping, non-diagonal Gamma_L, two modes with complex Hermitian M."""
-    return symehp.Junction(
-        H=np.array([[0.4, 0.15, 0.05j], [0.15, -0.3, 0.1], [-0.05j, 0.1, 0.1]]),
-        gamma_L=np.array([[0.2, 0.08, 0.0], [0.08, 0.1, 0.0], [0.0, 0.0, 0.0]]),
-        gamma_R=np.diag([0.0, 0.05, 0.25]),
-        M=[np.array([[0.1, 0.05 - 0.02j, 0], [0.05 + 0.02j, -0.05, 0.03], [0, 0.03, 0.02]]),
-           np.array([[0, 0.04j, 0.06], [-0.04j, 0.02, 0], [0.06, 0, -0.03]])],
-        omega=[1.0, 1.2], gamma_ph=[0.01, 0.02])
+    return symehp.Junction(**THREE_LEVEL_B)
 
 
 MODELS = {"A": _model_a(), "B": _model_b()}
