@@ -157,7 +157,7 @@ _CHUNK = 64
 
 
 def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=RTOL,
-              progress=None):
+              progress=None, dps=None):
     """Energy and particle currents of Eq. (8) with per-channel parts and error estimates.
 
     Parameters
@@ -176,12 +176,20 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=RTO
     progress : bool or None
         Show a progress bar over the broadcast points (None: when there are
         more than 50 points and stderr is a terminal).
+    dps : int or None
+        Decimal digits: evaluate with mpmath at this precision instead
+        (:mod:`.precise_currents`); the result is accurate to about
+        ``dps - 5`` digits and its arrays hold ``mpmath.mpf`` objects.
 
     Returns
     -------
     TransportResult
         Arrays of the broadcast shape of the parameters.
     """
+    if dps is not None:
+        from .precise_currents import transport_mp
+        return transport_mp(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L, T_R=T_R,
+                            dps=dps, progress=progress)
     numeric = numeric_model(model)
     expansion = pole_expansion(numeric)
     if not (isinstance(rtol, (int, float)) and 1e-14 <= rtol < 1):
@@ -230,7 +238,7 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=RTO
 
 
 def energy_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
-                   by_channel=False, rtol=RTOL, progress=None):
+                   by_channel=False, rtol=RTOL, progress=None, dps=None):
     """Energy current J from the electrons into the modes, Eq. (8).
 
     ``J = sum_ab int_0^inf dw/(2pi) w Tr[(Pi^<_ab - Lambda^ab n_B(w, T_ph)) A_ph]``
@@ -240,15 +248,16 @@ def energy_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
     Arguments as :func:`transport`.  Returns J (float or array of the
     broadcast shape); with ``by_channel=True`` a :class:`ChannelMapping` with
     the four channels and ``"total"``.  For the quadrature error estimate use
-    :func:`transport` (``.error_J``).
+    :func:`transport` (``.error_J``).  ``dps``: evaluate with mpmath at that
+    many decimal digits (see :func:`transport`).
     """
     res = transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L, T_R=T_R,
-                    rtol=rtol, progress=progress)
+                    rtol=rtol, progress=progress, dps=dps)
     return res.J_by_channel if by_channel else res.J
 
 
 def particle_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
-                     by_channel=False, rtol=RTOL, progress=None):
+                     by_channel=False, rtol=RTOL, progress=None, dps=None):
     """Electron particle current from L to R (electrons per unit time).
 
     An emission in channel ab moves one electron from a to b, so
@@ -256,7 +265,8 @@ def particle_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
     The electric current is ``-e I``.  Arguments as :func:`energy_current`;
     ``by_channel=True`` returns the signed channel contributions (LL and RR
     are zero) and ``"total"``.  Error estimate: :func:`transport` (``.error_I``).
+    ``dps``: evaluate with mpmath at that many decimal digits.
     """
     res = transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L, T_R=T_R,
-                    rtol=rtol, progress=progress)
+                    rtol=rtol, progress=progress, dps=dps)
     return res.I_by_channel if by_channel else res.I

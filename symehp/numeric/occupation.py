@@ -24,7 +24,7 @@ import numpy as np
 from ..ehp import CHANNELS
 from ..errors import ModeInstabilityError, ParameterError
 from .poles import pole_expansion
-from .spectra import channel_spectra
+from .spectra import _check_dps, channel_spectra
 from .stats import bose
 from ._args import electrode_temperatures, numeric_model, real_array
 
@@ -74,8 +74,42 @@ def _effective_temperature(omega, n):
     return np.where(n > 0, t, 0.0)
 
 
+def _parts(numeric, mode, arrays):
+    """Per-channel damping and emission of ``mode`` (double precision)."""
+    mu_L, mu_R, T_L, T_R, T_ph = arrays
+    expansion = pole_expansion(numeric)
+    omega = float(numeric.omega[mode])
+    w = np.full(mu_L.shape, omega)
+    damping_parts, emission_parts = {}, {}
+    for ch in CHANNELS:
+        dos, pi_less = channel_spectra(expansion, ch, w, mu_L, mu_R, T_L, T_R)
+        damping_parts[ch.name] = np.real(dos[..., mode, mode])
+        emission_parts[ch.name] = np.real(pi_less[..., mode, mode])
+    gamma_ph = 2 * omega * float(numeric.gamma_ph[mode])      # Gamma_ph,kk(Omega_k)
+    damping_parts["ph"] = np.full(w.shape, gamma_ph)
+    emission_parts["ph"] = gamma_ph * bose(omega, T_ph)
+    return damping_parts, emission_parts
+
+
+def _occupation_mp(omega, emission, damping, stable, dps):
+    """``n`` and ``T_eff`` as mpmath numbers (nan where unstable)."""
+    import mpmath as mp
+    emission = np.asarray(emission, dtype=object)
+    damping = np.asarray(damping, dtype=object)
+    n = np.empty(damping.shape, dtype=object)
+    t_eff = np.empty(damping.shape, dtype=object)
+    with mp.workdps(dps + 10):
+        for idx in np.ndindex(damping.shape):
+            if not stable[idx]:
+                n[idx] = t_eff[idx] = mp.nan
+                continue
+            n[idx] = emission[idx] / damping[idx]
+            t_eff[idx] = mp.mpf(omega) / mp.log1p(1 / n[idx]) if n[idx] > 0 else mp.mpf(0)
+    return n, t_eff
+
+
 def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
-                    unstable="raise"):
+                    unstable="raise", dps=None):
     """Occupation ``n`` and effective temperature of mode ``mode`` with both baths.
 
     Parameters
@@ -91,6 +125,9 @@ def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=
         :class:`~symehp.errors.ModeInstabilityError`.  With ``"flag"`` those
         points get ``n = T_eff = nan`` and ``stable = False`` (for sweeps that
         locate the instability; ``damping`` is always returned).
+    dps : int, optional
+        Decimal digits: evaluate the spectra with mpmath at this precision;
+        the values are then ``mpmath.mpf`` (object arrays for array input).
 
     Returns
     -------
@@ -102,38 +139,38 @@ def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=
         raise ParameterError(f"mode must be an integer in [0, {numeric.K - 1}], got {mode!r}")
     if unstable not in ("raise", "flag"):
         raise ParameterError(f"unstable must be 'raise' or 'flag', got {unstable!r}")
-    expansion = pole_expansion(numeric)
+    dps = _check_dps(dps)
     mu_L = real_array(mu_L, "mu_L")
     mu_R = real_array(mu_R, "mu_R")
     T_ph = real_array(T_ph, "T_ph", nonnegative=True)
     T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
     mu_L, mu_R, T_L, T_R, T_ph = np.broadcast_arrays(mu_L, mu_R, T_L, T_R, T_ph)
     omega = float(numeric.omega[mode])
-    w = np.full(mu_L.shape, omega)
+    arrays = (mu_L, mu_R, T_L, T_R, T_ph)
+    if dps is None:
+        damping_parts, emission_parts = _parts(numeric, mode, arrays)
+        damping = sum(damping_parts.values())
+        emission = sum(emission_parts.values())
+    else:
+        from .precise_currents import occupation_parts_mp
+        damping_parts, emission_parts, damping, emission = occupation_parts_mp(
+            numeric, mode, arrays, dps)
 
-    damping_parts, emission_parts = {}, {}
-    for ch in CHANNELS:
-        dos, pi_less = channel_spectra(expansion, ch, w, mu_L, mu_R, T_L, T_R)
-        damping_parts[ch.name] = np.real(dos[..., mode, mode])
-        emission_parts[ch.name] = np.real(pi_less[..., mode, mode])
-    gamma_ph = 2 * omega * float(numeric.gamma_ph[mode])      # Gamma_ph,kk(Omega_k)
-    damping_parts["ph"] = np.full(w.shape, gamma_ph)
-    emission_parts["ph"] = gamma_ph * bose(omega, T_ph)
-    damping = sum(damping_parts.values())
-    emission = sum(emission_parts.values())
-
-    stable = damping > 0
+    stable = np.asarray(damping > 0, dtype=bool)
     if not np.all(stable) and unstable == "raise":
-        bad = np.argwhere(~stable) if damping.ndim else None
+        bad = np.argwhere(~stable) if stable.ndim else None
         where = "" if bad is None else f" at broadcast index {tuple(bad[0])}"
         raise ModeInstabilityError(
             f"mode {mode} (Omega = {omega:g}) is driven unstable: total damping "
-            f"{np.min(damping):.4g} <= 0{where}; the current pumps the mode faster than the "
+            f"{float(np.min(damping)):.4g} <= 0{where}; the current pumps the mode faster than the "
             "baths damp it (no steady occupation at lowest order)",
             mode=mode, damping=damping, where=bad)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        n = np.where(stable, emission / np.where(stable, damping, 1.0), np.nan)
-    t_eff = np.where(stable, _effective_temperature(omega, np.where(stable, n, 0.0)), np.nan)
+    if dps is None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            n = np.where(stable, emission / np.where(stable, damping, 1.0), np.nan)
+        t_eff = np.where(stable, _effective_temperature(omega, np.where(stable, n, 0.0)), np.nan)
+    else:
+        n, t_eff = _occupation_mp(omega, emission, damping, stable, dps)
 
     def out(x):
         x = np.asarray(x)

@@ -28,32 +28,82 @@ __all__ = ["spectra_mp"]
 GUARD = 20
 
 
+class _Expansion:
+    """Pole expansion at one working precision, with the residue traces of
+    every channel computed once: ``traces[(a, b)]`` lists the pole pairs
+    ``(ip, iq, K x K matrix tr[M^m W^a_p M^n W^b_q])`` whose trace is not zero."""
+
+    def __init__(self, model):
+        n = model.N
+        H = mp.matrix(model.H.tolist())
+        gammas = {"L": mp.matrix(model.gamma_L.tolist()), "R": mp.matrix(model.gamma_R.tolist())}
+        z, right = mp.eig(H - (gammas["L"] + gammas["R"]) * mp.mpc(0, 0.5))
+        left = mp.inverse(right)
+        keep = [j for j in range(n) if mp.im(z[j]) < -mp.mpf(10) ** (-mp.mp.dps + 5)]
+        proj = {j: right[:, j] * left[j, :] for j in keep}
+        residues = {}
+        for name, gamma in gammas.items():
+            upper = []
+            for j in keep:
+                acc = mp.zeros(n, n)
+                for k in keep:
+                    acc += proj[j] * gamma * proj[k].H / (z[j] - mp.conj(z[k]))
+                upper.append(acc)
+            residues[name] = upper + [u.H for u in upper]
+        self.poles = [z[j] for j in keep] + [mp.conj(z[j]) for j in keep]
+        self.family = [-1] * len(keep) + [1] * len(keep)
+        self.residues = residues
+        self.M = [mp.matrix(mk.tolist()) for mk in model.M]
+        self.traces = {(a, b): self._pair_traces(a, b) for a in "LR" for b in "LR"}
+
+    def _pair_traces(self, a, b):
+        k = len(self.M)
+        out = []
+        for ip in range(len(self.poles)):
+            a_side = [m * self.residues[a][ip] for m in self.M]
+            for iq in range(len(self.poles)):
+                mat = mp.zeros(k, k)
+                for m in range(k):
+                    for n in range(k):
+                        mat[m, n] = _trace(a_side[m] * self.M[n] * self.residues[b][iq])
+                if any(mat[i, j] != 0 for i in range(k) for j in range(k)):
+                    out.append((ip, iq, mat))
+        return out
+
+
+_EXPANSIONS = {}
+
+
 def _pole_expansion(model):
-    """Poles, families and residue matrices ``W^a_p`` at the current mp precision."""
-    n = model.N
-    H = mp.matrix(model.H.tolist())
-    gammas = {"L": mp.matrix(model.gamma_L.tolist()), "R": mp.matrix(model.gamma_R.tolist())}
-    h_eff = H - (gammas["L"] + gammas["R"]) * mp.mpc(0, 0.5)
-    z, right = mp.eig(h_eff)
-    left = mp.inverse(right)
-    keep = [j for j in range(n) if mp.im(z[j]) < -mp.mpf(10) ** (-mp.mp.dps + 5)]
-    proj = {j: right[:, j] * left[j, :] for j in keep}
-    residues = {}
-    for name, gamma in gammas.items():
-        upper = []
-        for j in keep:
-            acc = mp.zeros(n, n)
-            for k in keep:
-                acc += proj[j] * gamma * proj[k].H / (z[j] - mp.conj(z[k]))
-            upper.append(acc)
-        residues[name] = upper + [u.H for u in upper]
-    poles = [z[j] for j in keep] + [mp.conj(z[j]) for j in keep]
-    family = [-1] * len(keep) + [1] * len(keep)
-    return poles, family, residues
+    """The cached :class:`_Expansion` of ``model`` at the current mp precision."""
+    key = (model.key, mp.mp.prec)
+    if key not in _EXPANSIONS:
+        if len(_EXPANSIONS) > 16:
+            _EXPANSIONS.clear()
+        _EXPANSIONS[key] = _Expansion(model)
+    return _EXPANSIONS[key]
+
+
+_PHI_MEMO = {}
 
 
 def _phi(z, mu, T, s, derivative=0):
-    """``Phi`` and its derivatives (order 0, 1, 2) in the pole variable ``z``."""
+    """``Phi`` and its derivatives (order 0, 1, 2) in the pole variable ``z``.
+
+    Memoized: across the pole pairs of one spectrum, and across the frequency
+    nodes of a current, many arguments repeat (``Phi(p, mu_a)`` does not
+    depend on ``omega``), and one complex digamma costs about a millisecond.
+    """
+    key = (z, mu, T, s, derivative, mp.mp.prec)
+    value = _PHI_MEMO.get(key)
+    if value is None:
+        if len(_PHI_MEMO) > 50000:
+            _PHI_MEMO.clear()
+        value = _PHI_MEMO[key] = _phi_eval(z, mu, T, s, derivative)
+    return value
+
+
+def _phi_eval(z, mu, T, s, derivative):
     if T == 0:
         x = z - mu
         return [mp.log(x), 1 / x, -1 / x**2][derivative]
@@ -89,52 +139,54 @@ def _x_bose(x, T):
     return x / mp.expm1(x / T)
 
 
-def spectra_mp(model, ch, omega, mu_L, mu_R, T_L, T_R, *, dps):
+def spectra_mp(model, ch, omega, mu_L, mu_R, T_L, T_R, *, dps, emission=True):
     """``(Lambda, Pi^<)`` of one channel at one point as K x K ``mpmath.matrix``.
 
     ``model`` is a :class:`~symehp.model.NumericJunction`; the scalars are
-    converted exactly from their double values.
+    converted exactly from their double values.  With ``emission=False``
+    ``Pi^<`` is not computed (returned as None).
     """
-    ch = _channel(ch)
     with mp.workdps(dps + GUARD):
-        mus = {"L": mp.mpf(mu_L), "R": mp.mpf(mu_R)}
-        temps = {"L": mp.mpf(T_L), "R": mp.mpf(T_R)}
-        w = mp.mpf(omega)
-        mu_a, mu_b = mus[ch.alpha], mus[ch.beta]
-        t_a, t_b = temps[ch.alpha], temps[ch.beta]
-        poles, family, res = _pole_expansion(model)
-        m_mats = [mp.matrix(mk.tolist()) for mk in model.M]
-        k = len(m_mats)
-        tiny = mp.mpf(10) ** (-(dps + GUARD // 2))
-        dos = mp.zeros(k, k)
-        less = mp.zeros(k, k)
-        for ip, p in enumerate(poles):
-            for iq, q in enumerate(poles):
-                s = w + q
-                if t_a == t_b:
-                    d = w - (mu_a - mu_b)
-                    x = _second(p, s, d, mu_a, t_a, family[ip], family[iq], tiny)
-                    f_dos, f_less = -d * x, -_x_bose(d, t_a) * x
-                else:
-                    f_dos = -(_first(p, s, mu_a, t_a, family[ip], tiny)
-                              if family[ip] == family[iq] else
-                              (_phi(p, mu_a, t_a, family[ip]) - _phi(s, mu_a, t_a, family[iq])) / (p - s))
-                    f_dos += ((_phi(p - w, mu_b, t_b, family[ip]) - _phi(q, mu_b, t_b, family[iq]))
-                              / (p - s))
-                    f_less = None
-                for m in range(k):
-                    a_side = m_mats[m] * res[ch.alpha][ip]
-                    for n in range(k):
-                        tr_mn = _trace(a_side * m_mats[n] * res[ch.beta][iq])
-                        dos[m, n] += tr_mn * f_dos
-                        if f_less is not None:
-                            less[m, n] += tr_mn * f_less
-        dos /= 2 * mp.pi
-        if t_a == t_b:
-            less /= 2 * mp.pi
+        return _spectra(_pole_expansion(model), model, _channel(ch), mp.mpf(omega),
+                        mp.mpf(mu_L), mp.mpf(mu_R), mp.mpf(T_L), mp.mpf(T_R), dps, emission)
+
+
+def _spectra(exp, model, ch, w, mu_L, mu_R, T_L, T_R, dps, emission):
+    """:func:`spectra_mp` at the current working precision (arguments mp numbers)."""
+    mus = {"L": mu_L, "R": mu_R}
+    temps = {"L": T_L, "R": T_R}
+    mu_a, mu_b = mus[ch.alpha], mus[ch.beta]
+    t_a, t_b = temps[ch.alpha], temps[ch.beta]
+    poles, family = exp.poles, exp.family
+    k = len(exp.M)
+    tiny = mp.mpf(10) ** (-(dps + GUARD // 2))
+    dos = mp.zeros(k, k)
+    less = mp.zeros(k, k)
+    equal_t = t_a == t_b
+    d = w - (mu_a - mu_b)
+    weight_less = -_x_bose(d, t_a) if equal_t else None
+    for ip, iq, tr in exp.traces[(ch.alpha, ch.beta)]:
+        p, s = poles[ip], w + poles[iq]
+        if equal_t:
+            x = _second(p, s, d, mu_a, t_a, family[ip], family[iq], tiny)
+            f_dos, f_less = -d * x, weight_less * x
         else:
-            less = _emission_quad(model, ch, w, mu_a, mu_b, t_a, t_b, poles)
-        return +dos, +less
+            f_dos = -(_first(p, s, mu_a, t_a, family[ip], tiny)
+                      if family[ip] == family[iq] else
+                      (_phi(p, mu_a, t_a, family[ip]) - _phi(s, mu_a, t_a, family[iq])) / (p - s))
+            f_dos += ((_phi(p - w, mu_b, t_b, family[ip]) - _phi(poles[iq], mu_b, t_b, family[iq]))
+                      / (p - s))
+            f_less = 0
+        dos += tr * f_dos
+        less += tr * f_less
+    dos /= 2 * mp.pi
+    if not emission:
+        return +dos, None
+    if equal_t:
+        less /= 2 * mp.pi
+    else:
+        less = _emission_quad(model, ch, w, mu_a, mu_b, t_a, t_b, poles)
+    return +dos, +less
 
 
 def _trace(mat):

@@ -1,0 +1,83 @@
+"""Writing figures and their data: every figure symehp draws is also a CSV.
+
+Each figure module in :mod:`symehp.figures` computes its columns once, writes
+them with :func:`write_csv` (a ``#`` header block carries the model parameters
+and conventions, so the file stands alone), and draws them with matplotlib
+through :func:`pyplot`.  :func:`parameter_text` formats the parameters that
+are printed on the figure itself.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+__all__ = ["write_csv", "read_csv", "parameter_text", "pyplot", "save"]
+
+
+def write_csv(path, columns, *, comments=()):
+    """Write equal-length 1-d ``columns`` (name -> array) to ``path``.
+
+    ``comments`` are written first as ``# ...`` lines (parameters, units).
+    Complex columns are split into ``name_re`` and ``name_im``; booleans are
+    written as 0/1.  Returns the path.
+    """
+    path = Path(path)
+    flat = {}
+    for name, values in columns.items():
+        arr = np.asarray(values)
+        if arr.ndim != 1:
+            raise ValueError(f"column {name!r} must be 1-d, got shape {arr.shape}")
+        if np.iscomplexobj(arr):
+            flat[f"{name}_re"], flat[f"{name}_im"] = arr.real, arr.imag
+        else:
+            flat[name] = arr.astype(float)
+    lengths = {len(v) for v in flat.values()}
+    if len(lengths) > 1:
+        raise ValueError(f"columns have different lengths: { {k: len(v) for k, v in flat.items()} }")
+    with open(path, "w", newline="") as fh:
+        for line in comments:
+            fh.write(f"# {line}\n")
+        writer = csv.writer(fh)
+        writer.writerow(list(flat))
+        for row in zip(*flat.values()):
+            writer.writerow([f"{x:.12g}" for x in row])
+    return path
+
+
+def read_csv(path):
+    """Read a file written by :func:`write_csv` back into name -> float array."""
+    with open(path, newline="") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    rows = list(csv.reader(lines))
+    header, body = rows[0], rows[1:]
+    data = np.array(body, dtype=float).reshape(len(body), len(header))
+    return {name: data[:, i] for i, name in enumerate(header)}
+
+
+def parameter_text(params, *, per_line=4):
+    """``name = value`` pairs, ``per_line`` to a line, for printing on a figure."""
+    items = [f"{k} = {v:g}" if isinstance(v, (int, float)) else f"{k} = {v}"
+             for k, v in params.items()]
+    return "\n".join(", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line))
+
+
+def pyplot():
+    """matplotlib.pyplot on the non-interactive Agg backend, or a clear error."""
+    try:
+        import matplotlib
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ImportError("symehp figures need matplotlib: pip install 'symehp[plot]'") from exc
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
+def save(fig, path, *, dpi=130):
+    """Save and close ``fig``; returns the path."""
+    path = Path(path)
+    fig.savefig(path, dpi=dpi)
+    pyplot().close(fig)
+    return path
