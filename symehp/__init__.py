@@ -12,7 +12,11 @@ Layers
   :mod:`symehp.modes`, :mod:`symehp.ehp`
 * proofs: :mod:`symehp.verify`
 * numbers: :func:`ehp_dos`, :func:`emission_spectrum`, :func:`energy_current`,
-  :func:`particle_current`, :func:`mode_occupation`
+  :func:`particle_current`, :func:`mode_occupation` (all with ``dps=`` for mpmath)
+* applications: :func:`rectification`, :func:`cold_spot`, :func:`bias_response`,
+  :func:`two_mode_dynamics`, :func:`exceptional_point`, :func:`eq9_coefficients`
+  (:mod:`symehp.applications`); figures (:mod:`symehp.figures`) and closed
+  forms (:mod:`symehp.derivations`) behind the ``symehp`` command
 
 Conventions (hbar = e = k_B = 1, signs, normalizations): ``docs/conventions.md``.
 """
@@ -29,7 +33,14 @@ from .numeric import (ChannelMapping, ModeOccupation, TransportResult, ehp_dos,
                       emission_spectrum, energy_current, mode_occupation, particle_current,
                       transport)
 
+from . import applications
+from .applications import (bias_response, cold_spot, eq9_coefficients, exceptional_point,
+                           instability_bias, rectification, two_mode_dynamics)
+
 __all__ = [
+    # applications
+    "applications", "rectification", "cold_spot", "bias_response", "instability_bias",
+    "two_mode_dynamics", "exceptional_point", "eq9_coefficients",
     # symbolic model and layers
     "Junction", "NumericJunction", "two_level", "Channel", "CHANNELS", "channel",
     "ehp", "greens", "modes", "symbols", "verify",

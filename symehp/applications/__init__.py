@@ -6,3 +6,15 @@
 * :mod:`.two_modes`     - Eq. (9) dynamics and the current-induced exceptional point (Fig. 4)
 * :mod:`.mode_coupling` - bias-induced inter-mode coupling of a junction model
 """
+
+from .cold_spot import ColdSpot, cold_spot
+from .heating import BiasResponse, bias_response, fig2_model, instability_bias
+from .mode_coupling import (bias_induced_coupling, electronic_self_energy, eq9_coefficients,
+                            paper_a)
+from .rectification import Rectification, rectification
+from .two_modes import ExceptionalPoint, TwoModeDynamics, exceptional_point, two_mode_dynamics
+
+__all__ = ["rectification", "Rectification", "cold_spot", "ColdSpot", "bias_response",
+           "BiasResponse", "instability_bias", "fig2_model", "two_mode_dynamics",
+           "TwoModeDynamics", "exceptional_point", "ExceptionalPoint", "electronic_self_energy",
+           "bias_induced_coupling", "eq9_coefficients", "paper_a"]

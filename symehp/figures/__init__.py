@@ -48,16 +48,19 @@ def make_all(out="figures", *, names=None, progress=True):
     Returns a list of ``(name, seconds, [paths])``.  ``progress`` shows a tqdm
     bar on stderr.
     """
-    from tqdm.auto import tqdm
-
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     names = list(MODULES if names is None else names)
     done = []
-    bar = tqdm(names, desc="figures", unit="fig", disable=not progress)
+    if progress:
+        from tqdm.auto import tqdm
+        bar = tqdm(names, desc="figures", unit="fig")
+    else:
+        bar = names
     for name in bar:
         module = load(name)
-        bar.set_postfix_str(name)
+        if progress:
+            bar.set_postfix_str(name)
         t0 = time.perf_counter()
         paths = module.make(out)
         done.append((name, time.perf_counter() - t0, list(paths)))

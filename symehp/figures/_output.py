@@ -10,11 +10,12 @@ are printed on the figure itself.
 from __future__ import annotations
 
 import csv
+import importlib.util
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["write_csv", "read_csv", "parameter_text", "pyplot", "save"]
+__all__ = ["write_csv", "read_csv", "parameter_text", "pyplot", "save", "want_png"]
 
 
 def write_csv(path, columns, *, comments=()):
@@ -81,3 +82,10 @@ def save(fig, path, *, dpi=130):
     fig.savefig(path, dpi=dpi)
     pyplot().close(fig)
     return path
+
+
+def want_png(png=None):
+    """Whether to draw: ``None`` means "when matplotlib is installed"."""
+    if png is None:
+        return importlib.util.find_spec("matplotlib") is not None
+    return bool(png)

@@ -1,0 +1,144 @@
+"""Beyond the paper: the bias-induced (curl) coupling ``a`` of two modes vs bias.
+
+For the paper's two-level model with two modes, ``M^1 = m sigma_x`` and
+``M^2 = m sigma_y`` (:func:`symehp.applications.mode_coupling.two_level_two_modes`),
+panel (a) compares
+
+* ``a(V) = P(V, omega -> 0) / V``, the odd-in-V antisymmetric part of the
+  electronic self-energy (quasi-static; exact for the energy-dependent DOS),
+* ``Re P(V, Omega) / V`` at the mean mode frequency (dynamic check),
+* the flat-DOS limit derived with Eq. (7)'s normalization,
+  ``-Im tr[M^1 A_L M^2 A_R] / (2 pi)`` at the Fermi energy,
+* the paper's ``Im tr[M^1 A_L M^2 A_R] / pi`` (-2 times the flat-DOS limit).
+
+Panel (b): ``a(V)`` divided by its flat-DOS limit for level widths scaled by
+1, 2, 4, 8: the flat limit is approached as the DOS flattens over the bias
+window (relative deviation ~ (V^2/12 + pi^2 T^2/3) A''/A at small V).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+
+from ..applications.mode_coupling import (bias_induced_coupling, eq9_coefficients,
+                                          flat_dos_a, paper_a, two_level_two_modes)
+from ._output import parameter_text, pyplot, save, write_csv
+
+NAME = "mode_coupling"
+TITLE = "Beyond the paper: bias-induced curl coupling a(V) of two modes vs Eq. (9)'s a"
+
+#: the model of panel (a) (two_level_two_modes arguments) and the electron temperature
+PARAMS = dict(eps1=0.15, eps2=-0.1, gamma1=0.4, gamma2=0.4, m=0.01)
+MODES = dict(omega=(0.105, 0.095), gamma_ph=(0.001, 0.001))
+T_E = 0.01
+V_MAX = 2.0
+N_POINTS = 400          # even: the grid avoids V = 0, where a = P / V is 0/0
+SCALES = (1, 2, 4, 8)
+EQ9_BIAS = 0.5
+
+
+def _model(scale=1.0):
+    p = dict(PARAMS)
+    p["gamma1"] *= scale
+    p["gamma2"] *= scale
+    return two_level_two_modes(**p, **MODES)
+
+
+def data(n=N_POINTS):
+    """Columns of the CSV (the curves of both panels) and the Eq. (9) coefficients."""
+    V = np.linspace(-V_MAX, V_MAX, n)
+    model = _model()
+    omega_bar = float(np.mean(MODES["omega"]))
+    cols = {"V": V,
+            "a_static": bias_induced_coupling(model, V=V, T_e=T_E).real / V,
+            "a_mode_re": bias_induced_coupling(model, V=V, T_e=T_E, omega=omega_bar).real / V,
+            "a_flat": np.full(n, flat_dos_a(model)),
+            "a_paper": np.full(n, paper_a(model))}
+    for s in SCALES:
+        ms = _model(s)
+        cols[f"ratio_width_x{s}"] = (bias_induced_coupling(ms, V=V, T_e=T_E).real / V
+                                     / flat_dos_a(ms))
+    eq9 = eq9_coefficients(model, V=EQ9_BIAS, T_e=T_E)
+    return cols, eq9
+
+
+def _eq9_text(c):
+    return (f"Eq. (9) coefficients of this model at V = {c.V:g} (adiabatic):\n"
+            f"\u03a9 = {c.Omega:.5f}, \u03b4 = {c.delta:.5f}, \u03b3 = {c.gamma:.3g},\n"
+            f"a = {c.a:.4g}, b = {c.b:.3g}, c = {c.c:.3g}")
+
+
+def _draw(cols, eq9):
+    plt = pyplot()
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(12.5, 5.0), constrained_layout=True)
+    V = cols["V"]
+    ax.plot(V, cols["a_static"], color="tab:blue", lw=2.0,
+            label=r"computed, $\omega\to 0$: $P(V,0)/V$")
+    ax.plot(V, cols["a_mode_re"], color="tab:cyan", lw=1.2, ls="--",
+            label=r"computed at $\omega=\bar\Omega$: Re $P(V,\bar\Omega)/V$")
+    ax.plot(V, cols["a_flat"], color="k", lw=1.3, ls=":",
+            label=r"flat DOS (Eq. 7 norm.): $-\mathrm{Im\,tr}[M^1A_LM^2A_R]/2\pi$")
+    ax.plot(V, cols["a_paper"], color="tab:red", lw=1.3, ls="-.",
+            label=r"paper: $\mathrm{Im\,tr}[M^1A_LM^2A_R]/\pi$")
+    ax.axhline(0.0, color="0.7", lw=0.7)
+    ax.set_xlabel("bias eV [energy]")
+    ax.set_ylabel(r"$a = P/V$ [energy]   ($P$ in energy$^2$, $V$ in energy)")
+    ax.set_title("(a) curl coupling per unit bias, Eq. (9)'s $a$")
+    ax.set_xlim(V[0], V[-1])
+    top = max(np.max(cols["a_flat"]), np.max(cols["a_static"]), np.max(cols["a_paper"]))
+    bottom = min(np.min(cols["a_flat"]), np.min(cols["a_static"]), np.min(cols["a_paper"]), 0.0)
+    pad = 0.08 * (top - bottom)
+    ax.set_ylim(bottom - pad, top + pad)
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.09), fontsize=8, frameon=False)
+    ax.text(0.02, 0.42, _eq9_text(eq9), transform=ax.transAxes, fontsize=8, va="bottom",
+            bbox=dict(fc="white", ec="0.7", alpha=0.9))
+    colors = plt.cm.viridis(np.linspace(0.0, 0.85, len(SCALES)))
+    for s, col in zip(SCALES, colors):
+        g = PARAMS["gamma1"] * s
+        bx.plot(V, cols[f"ratio_width_x{s}"], color=col, lw=1.6,
+                label=rf"$\gamma_1=\gamma_2={g:g}$")
+    bx.axhline(1.0, color="k", lw=1.3, ls=":", label="flat-DOS limit (= 1)")
+    bx.axhline(-2.0, color="tab:red", lw=1.3, ls="-.", label="paper's formula (= -2)")
+    bx.set_xlabel("bias eV [energy]")
+    bx.set_ylabel(r"$a(V)\,/\,a_{\rm flat}$ [dimensionless]")
+    bx.set_title("(b) approach to the flat-DOS limit as the levels broaden")
+    bx.set_xlim(V[0], V[-1])
+    bx.set_ylim(-2.4, 1.4)
+    bx.legend(loc="center", bbox_to_anchor=(0.5, 0.36), ncol=2, fontsize=8, frameon=False)
+    model_text = ("two-level model of Fig. 2 (level 1-L, level 2-R, no hopping), two modes: "
+                  r"$M^1 = m\,\sigma_x$, $M^2 = m\,\sigma_y$ (complex); $\mu_L = V/2 = -\mu_R$")
+    shown = {**PARAMS, "Omega_1": MODES["omega"][0], "Omega_2": MODES["omega"][1],
+             "gamma_ph": MODES["gamma_ph"][0], "T_e": T_E}
+    fig.suptitle(f"{TITLE}\n{model_text}\n{parameter_text(shown, per_line=9)}", fontsize=9.5)
+    return fig
+
+
+def make(out, *, png=None):
+    """Write mode_coupling.csv and mode_coupling.png into ``out``; return the paths.
+
+    ``png``: ``None`` draws the PNG when matplotlib is installed (the CSV is
+    always written), ``True`` requires matplotlib, ``False`` skips the PNG.
+    """
+    out = Path(out)
+    if png is None:
+        png = importlib.util.find_spec("matplotlib") is not None
+    cols, eq9 = data()
+    comments = [
+        "bias-induced curl coupling of two modes (beyond Hu, Nian & Lu 2019, Eq. 9)",
+        "units: hbar = e = k_B = 1; V in energy; a = P/V in energy^2 per unit bias",
+        "model: two-level model of Fig. 2, M1 = m sigma_x, M2 = m sigma_y; mu_L = V/2 = -mu_R",
+        "parameters: " + parameter_text({**PARAMS, "T_e": T_E}, per_line=9)
+        + f", omega = {MODES['omega']}, gamma_ph = {MODES['gamma_ph']}",
+        "a_static: P(V, omega->0)/V; a_mode_re: Re P(V, mean mode frequency)/V",
+        "a_flat = -Im tr[M1 A_L M2 A_R](0)/(2 pi) (Eq. 7 normalization); "
+        "a_paper = Im tr[...]/pi = -2 a_flat",
+        "ratio_width_xS: a_static/a_flat with gamma1, gamma2 scaled by S",
+        _eq9_text(eq9).replace("\n", " "),
+    ]
+    paths = [write_csv(out / f"{NAME}.csv", cols, comments=comments)]
+    if png:
+        paths.append(save(_draw(cols, eq9), out / f"{NAME}.png"))
+    return paths
