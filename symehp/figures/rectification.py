@@ -69,7 +69,7 @@ def _draw(cols):
                       fontsize=9)
     worst = np.max(np.abs(cols["flat_asymmetry"]))
     axes[2].annotate(f"flat DOS: |asymmetry| <= {worst:.1e}\n(vanishes as 1/width^2)",
-                     (0.03, 0.5), xycoords="axes fraction", fontsize=8)
+                     (0.03, 0.25), xycoords="axes fraction", fontsize=8)
     axes[2].legend(fontsize=8)
     fig.suptitle(f"{TITLE}: T0 = {T0:g}, mu_L = mu_R = 0; model: "
                  f"{parameter_text({k: v for k, v in FIG2.items() if k not in ('gamma1', 'gamma2')}, per_line=6)}",
