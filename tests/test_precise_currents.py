@@ -141,3 +141,13 @@ def test_bad_dps_is_rejected(bad):
         symehp.energy_current(two_level(), mu_L=0.1, mu_R=0, T_e=0.05, T_ph=0.05, dps=bad)
     with pytest.raises(symehp.ParameterError, match="dps"):
         symehp.mode_occupation(two_level(), mu_L=0.1, mu_R=0, T_e=0.05, T_ph=0.05, dps=bad)
+
+
+@pytest.mark.parametrize("V", [1.0])
+def test_double_precision_at_the_resonant_bias_against_the_mpmath_path(V):
+    """eV = Omega at T = 0.2: the resonant pole pair sits under the Fermi window
+    edges; a regression guard for the fast kernels against the mpmath route."""
+    model = two_level()
+    kw = dict(mu_L=V / 2, mu_R=-V / 2, T_e=0.2, T_ph=0.2)
+    precise = symehp.energy_current(model, **kw, dps=16)
+    assert symehp.energy_current(model, **kw) == pytest.approx(float(precise), rel=1e-10)
