@@ -65,7 +65,10 @@ def _check_hermitian(mat, name):
         arr = np.array(mat.evalf(), dtype=complex)
         scale = max(1.0, float(np.abs(arr).max(initial=0.0)))
         if not np.allclose(arr, arr.conj().T, rtol=0, atol=1e-12 * scale):
-            raise ModelError(f"{name} must be Hermitian ({name} != {name}^dagger)")
+            i, j = np.unravel_index(np.argmax(np.abs(arr - arr.conj().T)), arr.shape)
+            raise ModelError(
+                f"{name} must be Hermitian ({name} != {name}^dagger): entry ({i}, {j}) = "
+                f"{arr[i, j]:.6g} is not the conjugate of entry ({j}, {i}) = {arr[j, i]:.6g}")
         return
     for i in range(mat.rows):
         for j in range(i, mat.cols):
