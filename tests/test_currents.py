@@ -467,3 +467,93 @@ def test_zero_temperature_threshold_and_continuity():
     assert warm == pytest.approx(above, rel=1e-4)
     # no bias at T = 0: nothing at all
     assert symehp.energy_current(model, mu_L=0, mu_R=0, T_e=0, T_ph=0) == 0.0
+
+
+# ------------------------------------------------------------------ fast route and quadrature
+
+from symehp.numeric import currents as _currents  # noqa: E402
+from symehp.numeric.poles import pole_expansion  # noqa: E402
+from symehp.numeric.quadrature import integrate_panels  # noqa: E402
+
+
+def general_route(monkeypatch, model, **kwargs):
+    """Eq. (8) with every node sent through the general route (channel_spectra, contour
+    integrals for the removable singularities), at rtol = 1e-13."""
+    fast = _currents.diagonal_spectra
+
+    def all_bad(dm, data, w, owner):
+        values, bad = fast(dm, data, w, owner)
+        return values, np.ones_like(bad)
+
+    with monkeypatch.context() as m:
+        m.setattr(_currents, "diagonal_spectra", all_bad)
+        return symehp.transport(model, rtol=1e-13, **kwargs)
+
+
+@pytest.mark.parametrize("make, kwargs", [
+    pytest.param(paper_model, dict(mu_L=0.5, mu_R=-0.5, T_e=0.05, T_ph=0.05), id="resonant"),
+    pytest.param(paper_model, dict(mu_L=np.array([0.0, 0.3, 0.9]), mu_R=-0.3, T_e=0.02,
+                                   T_ph=0.1), id="sweep"),
+    pytest.param(three_level_model, dict(mu_L=0.3, mu_R=-0.2, T_e=1e-3, T_ph=0.05),
+                 id="three-level-cold"),
+    pytest.param(three_level_model, dict(mu_L=np.array([0.6, 0.2, 0.4]), mu_R=-0.6,
+                                         T_L=np.array([0.05, 0.08, 0.0]),
+                                         T_R=np.array([0.05, 0.03, 0.0]), T_ph=0.05),
+                 id="mixed-chunk"),
+])
+def test_fast_route_matches_general_route(monkeypatch, make, kwargs):
+    """The mode-diagonal fast route (equal electrode temperatures) against the general
+    route, per channel, in one chunk with unequal-temperature and T = 0 points too."""
+    model = make()
+    res = symehp.transport(model, **kwargs)
+    ref = general_route(monkeypatch, model, **kwargs)
+    scale = np.maximum(np.abs(ref.J), 1e-12)
+    for name in NAMES:
+        err = np.abs(np.asarray(res.J_by_channel[name]) - ref.J_by_channel[name])
+        assert np.all(err <= 1e-9 * scale), name
+    assert np.all(np.abs(res.I - ref.I) <= 1e-9 * np.maximum(np.abs(ref.I), 1e-12))
+    assert np.all(np.abs(res.J - ref.J) <= np.maximum(res.error_J, 1e-11 * scale))
+
+
+def dense_reference(model, mu_L, mu_R, T_e, T_ph):
+    """Eq. (8) with breakpoints on a dense geometric grid (1e-8 .. cutoff) added to the
+    physical ones: no feature can hide between nodes."""
+    numeric = model.numeric()
+    expansion = pole_expansion(numeric)
+    args = [np.array([x], float) for x in (mu_L, mu_R, T_e, T_e, T_ph)]
+    edges = _currents._edges(numeric, expansion, mu_L - mu_R, T_e, T_e, T_ph)
+    grid = np.geomspace(1e-8, edges[-1], 400)
+    for x0 in (abs(mu_L - mu_R), *numeric.omega):
+        steps = np.geomspace(1e-8, 1, 60)
+        grid = np.concatenate([grid, x0 + steps, x0 - steps])
+    edges = np.unique(np.concatenate([edges, grid[(grid > 0) & (grid < edges[-1])]]))
+    f = _currents._integrand_factory(numeric, expansion, *args, 1.0)
+    total, _ = integrate_panels(f, [edges], rtol=1e-13)
+    return total[0, :4].sum(), total[0, 5] - total[0, 4]
+
+
+@pytest.mark.parametrize("T", [1e-4, 1e-3])
+def test_cold_thermal_layers_are_resolved(T):
+    """At low T the Bose factor of the bath (width T_ph at w = 0) and the Fermi edge at
+    |eV| (width T_e) are boundary layers much narrower than their panels; without
+    breakpoints on their scale no node sees them (the former quadrature missed the
+    absorption near w = 0 by 3e-9 relative while estimating 1e-13)."""
+    from _shared import three_level_simple
+    model = three_level_simple()
+    res = symehp.transport(model, mu_L=0.5, mu_R=-0.5, T_e=T, T_ph=T)
+    J_ref, I_ref = dense_reference(model, 0.5, -0.5, T, T)
+    assert res.J == pytest.approx(J_ref, rel=1e-11, abs=0)
+    assert res.I == pytest.approx(I_ref, rel=1e-11, abs=0)
+
+
+def test_default_error_estimate_is_honest_on_the_benchmark_sweep():
+    """Issue 3's benchmark model: the default (rtol 1e-10) against rtol 1e-13, at bias
+    points across the sweep, including the resonance eV = Omega; the difference must be
+    within the reported error estimate and within 1e-10 of the gross flows."""
+    model = paper_model()
+    V = np.array([0.0, 0.25, 0.7, 1.0, 1.3, 2.0])
+    res = symehp.transport(model, mu_L=V / 2, mu_R=-V / 2, T_e=0.05, T_ph=0.05)
+    tight = symehp.transport(model, mu_L=V / 2, mu_R=-V / 2, T_e=0.05, T_ph=0.05, rtol=1e-13)
+    assert np.all(np.abs(res.J - tight.J) <= res.error_J + 1e-13 * np.abs(tight.J))
+    assert np.all(np.abs(res.I - tight.I) <= res.error_I + 1e-13 * np.abs(tight.I))
+    assert np.all(np.abs(res.J[1:] - tight.J[1:]) <= 1e-10 * np.abs(tight.J[1:]))

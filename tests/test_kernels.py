@@ -521,3 +521,152 @@ def test_exceptional_point_is_defective_in_exact_arithmetic():
             t = mp.mpf(g) / 4
             a, b, c = mp.mpf(1), 0.5j * mp.mpf(g), -t ** 2       # lambda^2 + i g/2 lambda - t^2
             assert b ** 2 - 4 * a * c == 0
+
+
+# --------------------------------------------------------------------------- fast digamma, Taylor forms
+
+from symehp.numeric.fermi_integrals import (parallelogram_mean, phi_derivatives,  # noqa: E402
+                                             psi_half, segment_mean, singularity_distance)
+
+PSI_ARGS = [0.0, 0.3j, 0.01 + 0.3j, 0.5 - 7j, 2 + 19.9j, 9.4999 + 0.1j, 9.5 + 0j, 10 - 1e-9j,
+            10.0 + 0j, 3 + 9.99j, 0.3 + 10.01j, 1e3 + 1e5j, 1e14j, -0.2 + 3j, -0.24 + 0.1j,
+            -0.3 + 0.2j, -1.7 + 4j, 40 - 3j]
+
+
+@pytest.mark.parametrize("v", PSI_ARGS)
+def test_psi_half_against_mpmath(v):
+    """psi(1/2 + v): shift/series boundary (|v| = 10), large |v|, and the SciPy fallback
+    for Re(1/2 + v) <= 1/4 (never used by the closed forms)."""
+    got = psi_half(np.array([v]))[0]
+    with mp.workdps(30):
+        ref = mp.digamma(mp.mpf(1) / 2 + _mpc(v))
+    assert abs(_mpc(got) - ref) <= 4e-15 * max(1.0, abs(ref))
+
+
+def test_psi_half_vectorized_mixed_regimes():
+    v = np.array(PSI_ARGS).reshape(2, 9)
+    got = psi_half(v)
+    assert got.shape == v.shape
+    for vi, gi in zip(v.ravel(), got.ravel()):
+        assert gi == psi_half(np.array([vi]))[0]
+
+
+# points x = z - mu of both families, near and far from mu on the scale 2 pi T
+DERIV_POINTS = [(0.3 - 0.2j, -1), (2.0 - 0.1j, -1), (0.01 + 0.001j, 1), (10 - 0.1j, -1),
+                (-0.7 + 0.3j, 1), (0.3 - 1e-3j, -1)]
+
+
+@pytest.mark.parametrize("T", [0.0, 1e-6, 1e-3, 0.05, 1.0])
+@pytest.mark.parametrize("x, s", DERIV_POINTS)
+def test_phi_derivatives_against_mpmath(x, s, T):
+    orders = list(range(1, 11))
+    got = phi_derivatives(np.array([x]), T, s, orders)[:, 0]
+    with mp.workdps(40):
+        X, TT = _mpc(x), mp.mpf(T)
+        for j, g in zip(orders, got):
+            if T == 0:
+                ref = (-1) ** (j - 1) * mp.factorial(j - 1) / X ** j
+            else:
+                scale = s / (2j * mp.pi * TT)
+                ref = mp.polygamma(j, mp.mpf(1) / 2 + scale * X) * scale ** j
+            assert _rel(g, ref) < 1e-13, (j, g, ref)
+
+
+def _segment_reference(c, h, mu, T, s):
+    with mp.workdps(40):
+        C, H, MU, TT = _mpc(c), _mpc(h), mp.mpf(mu), mp.mpf(T)
+        if H == 0:
+            return mp.diff(lambda z: _phi_mp(z, MU, TT, s), C)
+        return (_phi_mp(C + H / 2, MU, TT, s) - _phi_mp(C - H / 2, MU, TT, s)) / H
+
+
+SEGMENT_CENTRES = [0.25 - 0.2j, 0.3 - 0.01j, 2.5 - 0.05j, -0.7 + 0.3j, 0.25 - 1e-4j]
+
+
+@pytest.mark.parametrize("T", [0.0, 1e-6, 0.05, 1.0])
+@pytest.mark.parametrize("c", SEGMENT_CENTRES)
+def test_segment_mean_against_mpmath(c, T):
+    """Up to the edge of its radius (|h| = R/64, the worst case) in several directions,
+    and at coincidence (h = 0)."""
+    mu = 0.25
+    s = np.sign(c.imag)
+    R = singularity_distance(c - mu, T, s)
+    for frac in (CLOSE, 1 / 200, 1e-6, 0.0):
+        for angle in (0.0, 0.7, np.pi / 2, 2.0):
+            h = frac * R * np.exp(1j * angle)
+            got = segment_mean(c, h, mu, T, s)
+            assert _rel(got, _segment_reference(c, h, mu, T, s)) < 1e-14, (frac, angle)
+
+
+@pytest.mark.parametrize("T", [0.0, 1e-6, 0.05])
+@pytest.mark.parametrize("c", SEGMENT_CENTRES[:4])
+def test_parallelogram_mean_against_mpmath(c, T):
+    """The mean of Phi'' over the parallelogram p, p - d, q, q - d is the second divided
+    difference of mixed_difference; checked up to the edge of its radius
+    (|p - q| = |d| = R/64) and in the coincident limits."""
+    mu = MU_DD
+    s = np.sign(c.imag)
+    R = singularity_distance(c - mu, T, s)
+    for f1, f2 in ((CLOSE, CLOSE), (CLOSE, 0.0), (0.0, CLOSE), (1e-5, 1e-3), (0.0, 0.0)):
+        for a1, a2 in ((0.0, 0.0), (0.5, np.pi), (np.pi / 2, 0.0), (1.0, 2.0)):
+            r1 = f1 * R * np.exp(1j * a1)
+            d = f2 * R * np.cos(a2)                          # d is real in the spectra
+            got = parallelogram_mean(c, r1, -d, mu, T, s)
+            p = c + r1 / 2 + d / 2
+            q = c - r1 / 2 + d / 2
+            ref = _mixed_reference(p, q, d, mu, T, s, s)
+            assert _rel(got, ref) < 1e-14, (f1, f2, a1, a2)
+
+
+def test_taylor_forms_agree_with_contour_route():
+    """At and near coincidence the Taylor forms and the contour integrals of
+    divided_difference / mixed_difference are two independent evaluations."""
+    mu, T = 0.1, 0.05
+    for x in (0.6 - 0.1j, -0.4 + 0.1j):
+        s = np.sign(x.imag)
+        for h in (0.0, 1e-9, 1e-4, 3e-3):
+            seg = segment_mean(x - h / 2, h, mu, T, s)
+            assert abs(seg - divided_difference(x, x - h, mu, T, s)) <= 1e-13 * abs(seg)
+            for d in (0.0, 1e-7, 2e-3):
+                par = parallelogram_mean(x - h / 2 - d / 2, h, -d, mu, T, s)
+                mix = mixed_difference(x, x - h, d, mu, T, s, s)
+                assert abs(par - mix) <= 1e-12 * abs(par)
+
+
+# --------------------------------------------------------------------------- adaptive quadrature
+
+from symehp.numeric.quadrature import _RULES, integrate_panels  # noqa: E402
+
+
+def test_fejer_rules_exact_for_polynomials():
+    """Fejer's second rule with n - 1 nodes integrates polynomials of degree <= n - 1 exactly."""
+    for nodes, weights, _ in _RULES:
+        n = nodes.size + 1
+        for k in range(n):
+            exact = 0.0 if k % 2 else 2.0 / (k + 1)
+            assert abs(weights @ nodes ** k - exact) < 1e-14
+
+
+def test_integrate_panels_known_integrals():
+    """Several integrals at once, each with its own breakpoints; a jump at a breakpoint
+    (no node sits on it) and a narrow Lorentzian whose peak is a breakpoint."""
+    calls = []
+
+    def f(w, owner):
+        calls.append(w.size)
+        lor = 1e-3 / ((w - 0.3) ** 2 + 1e-6)
+        return np.stack([np.exp(w), np.where(w < 0.3, 1.0, -2.0), lor], axis=-1)
+
+    def lorentz(a, b):
+        return np.arctan((b - 0.3) / 1e-3) - np.arctan((a - 0.3) / 1e-3)
+
+    edges = [np.array([-1.0, 0.3, 1.0]), np.array([0.0, 0.3, 2.0]), np.array([0.0, 0.3, 1.0])]
+    expected = [[np.e - 1 / np.e, 1.3 - 2 * 0.7, lorentz(-1, 1)],
+                [np.exp(2) - 1, 0.3 - 2 * 1.7, lorentz(0, 2)],
+                [np.e - 1, 0.3 - 2 * 0.7, lorentz(0, 1)]]
+    values, errors = integrate_panels(f, edges, rtol=1e-12)
+    for row, want, err in zip(values, expected, errors):
+        scale = np.max(np.abs(want))
+        assert np.max(np.abs(row - want)) <= 1e-12 * scale
+        assert err <= 1e-12 * scale
+    assert len(calls) < 30          # about ten bisections of each side of the peak

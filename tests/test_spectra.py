@@ -646,3 +646,87 @@ def test_near_exceptional_point_raises_or_is_accurate(detuning):
         return
     ref = Reference(model.numeric()).spectra(0.3, 0.1, 0.1, 0.05, 0.05)
     assert np.abs(got - ref["LL"][0]).max() <= 1e-8 * np.abs(ref["LL"][0]).max()
+
+
+# ====================================================== mode-diagonal fast route (Eq. 8)
+
+from symehp.numeric.diagonal_spectra import (diagonal_model, diagonal_spectra,  # noqa: E402
+                                             point_data)
+from symehp.numeric.fermi_integrals import CLOSE  # noqa: E402
+from symehp.numeric.poles import pole_expansion  # noqa: E402
+from symehp.numeric.spectra import channel_spectra  # noqa: E402
+
+
+def _diagonal(model, omega, mu_L, mu_R, T):
+    """The fast route at the nodes ``omega`` of one parameter point."""
+    dm = diagonal_model(pole_expansion(model.numeric()))
+    data = point_data(dm, np.array([mu_L]), np.array([mu_R]), np.array([T]))
+    omega = np.atleast_1d(np.asarray(omega, float))
+    return diagonal_spectra(dm, data, omega, np.zeros(omega.size, dtype=int))
+
+
+# model A: mu_LR = 0.5 and the coincident poles at omega = eps1 - eps2 = 1 (equal widths);
+# nodes on and around them, inside and outside the Taylor regions (CLOSE * R ~ 4e-3..1.6e-2)
+DIAGONAL_NODES = {"A": [0.0, 1e-3, 0.37, 0.5, 0.5 + 3e-3, 0.5 - 2e-2, 1.0, 1.0 + 3e-3,
+                        1.0 - 1e-2],
+                  "B": [0.0, 0.375, 0.375 - 2e-3, -0.61]}
+
+
+@pytest.mark.parametrize("name", ["A", pytest.param("B", marks=SLOW)])
+def test_diagonal_spectra_against_quadrature(name):
+    """Lambda_kk and Pi^<_kk of the fast route against the independent energy quadrature,
+    at the removable singularities (omega = mu_LR, omega = 0, coincident poles) and near."""
+    model = MODELS[name]
+    mu_L, mu_R = BIAS[name]
+    spectra_, bad = _diagonal(model, DIAGONAL_NODES[name], mu_L, mu_R, 0.05)
+    assert not bad.any()
+    for i, w in enumerate(DIAGONAL_NODES[name]):
+        ref = reference(name, w, 0.05, 0.05)
+        scale = _scale(ref)
+        for ch in CHANNELS:
+            ref_dos = np.real(np.diagonal(ref[ch][0]))
+            ref_less = np.real(np.diagonal(ref[ch][1]))
+            if ch not in spectra_:                   # no traces: the channel vanishes
+                assert np.abs(ref_dos).max() <= AFLOOR * scale
+                continue
+            dos, less = spectra_[ch]
+            assert _worst(dos[i], ref_dos, scale) <= 1, (w, ch, "Lambda")
+            assert _worst(less[i], ref_less, scale) <= 1, (w, ch, "Pi<")
+
+
+@pytest.mark.parametrize("T", [1e-4, 0.05, 1.0])
+def test_diagonal_spectra_match_general_route_across_taylor_boundaries(T):
+    """Dense nodes through the switches between direct formula and Taylor series
+    (d -> 0 at omega = mu_LR = 1, coincident poles at omega = 1, omega -> 0): the fast
+    route must agree with the contour-based general route everywhere, continuously."""
+    model = MODELS["A"]
+    expansion = pole_expansion(model.numeric())
+    R = 0.1 + np.pi * T
+    w = np.concatenate([1.0 + np.linspace(-3, 3, 121) * CLOSE * R,
+                        np.linspace(0, 3, 61) * CLOSE * R, [0.3, 2.0]])
+    spectra_, bad = _diagonal(model, w, 0.5, -0.5, T)
+    assert not bad.any()
+    n = w.size
+    for ch, (dos, less) in spectra_.items():
+        ref_dos, ref_less = channel_spectra(expansion, ch, w, np.full(n, 0.5), np.full(n, -0.5),
+                                            np.full(n, T), np.full(n, T))
+        ref_dos = np.real(np.diagonal(ref_dos, axis1=-2, axis2=-1))
+        ref_less = np.real(np.diagonal(ref_less, axis1=-2, axis2=-1))
+        scale = max(np.abs(ref_dos).max(), np.abs(ref_less).max())
+        assert np.abs(dos - ref_dos).max() <= 1e-11 * scale, ch
+        assert np.abs(less - ref_less).max() <= 1e-11 * scale, ch
+
+
+def test_diagonal_spectra_skip_channels_without_traces():
+    """The two-level model couples the levels only across the electrodes: LL, RR vanish."""
+    spectra_, _ = _diagonal(MODELS["A"], [0.3], 0.25, -0.25, 0.05)
+    assert sorted(spectra_) == ["LR", "RL"]
+
+
+def test_diagonal_spectra_flag_cancelling_pole_sums():
+    """Narrow levels far from the Fermi level: the pole-pair sum cancels, and the fast route
+    hands the node to the general route (which integrates over energy) instead of
+    returning a number with few correct digits."""
+    model = _off_resonant()
+    _, bad = _diagonal(model, [0.0, 0.3], 0.1, -0.1, 0.01)
+    assert bad.all()

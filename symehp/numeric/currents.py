@@ -9,10 +9,13 @@ Per channel ab (conventions page, with ``n_ph = n_B(w, T_ph)``):
 (electric current ``-e I``).  With ``T_L = T_R = T_e``, ``J = sum_ab J_ab`` is
 exactly Eq. (8), because then ``Pi^< = n_B(w - mu_ab, T_e) Lambda``.
 
-Numerics: the energy integrals are closed forms (:mod:`.spectra`); the one
-frequency integral is adaptive Gauss-Legendre, vectorized over nodes and
-parameter points (:mod:`.quadrature`), on ``[0, w_c]``, with breakpoints where the physics puts structure (mode
-frequencies and widths, ``|eV|``, level spacings) and a cutoff ``w_c`` beyond
+Numerics: the energy integrals are closed forms (:mod:`.spectra`; at equal
+electrode temperatures the mode-diagonal fast route of
+:mod:`.diagonal_spectra`, each digamma computed once); the one frequency
+integral is adaptive (nested Fejer rules, global error control), vectorized
+over nodes and parameter points (:mod:`.quadrature`), on ``[0, w_c]``, with
+breakpoints where the physics puts structure (mode frequencies and widths,
+``|eV|``, level spacings, thermal boundary layers) and a cutoff ``w_c`` beyond
 which every term carries a Bose or Fermi factor below ``exp(-50)``.  The
 singular-looking ``n_ph`` at ``w = 0`` is used only as ``w n_ph`` (finite).
 """
@@ -27,6 +30,7 @@ import numpy as np
 from ..ehp import CHANNELS
 from .poles import pole_expansion
 from .quadrature import integrate_panels
+from .diagonal_spectra import diagonal_model, diagonal_spectra, point_data
 from .spectra import channel_spectra
 from .stats import x_bose
 from ._args import electrode_temperatures, numeric_model, real_array
@@ -75,8 +79,9 @@ class TransportResult:
     error_J, error_I : ndarray
         Absolute error estimates of the frequency quadrature.
     rtol : float
-        Requested relative tolerance, relative to the gross (unsigned)
-        emission and absorption flows.
+        Requested relative tolerance, per channel, relative to its own
+        currents or to 1e-3 of the gross (unsigned) emission and absorption
+        flows if that is larger.
     """
 
     J: np.ndarray
@@ -98,36 +103,72 @@ def mode_spectral_diagonal(numeric, omega):
     return 2 * numeric.gamma_ph / ((w**2 - numeric.omega**2) ** 2 + (w * numeric.gamma_ph) ** 2)
 
 
+#: frequency nodes per call of the general route (bounds the memory of its energy quadratures)
+_SLOW_BATCH = 512
+
+
 def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_ref):
     """Vector integrand over w for a batch of parameter points.
 
     Returns ``f(w, owner) -> (P, n, 8)`` with components
     ``[J_LL, J_RR, J_RL, J_LR, I_RL, I_LR, gross emission, gross absorption]``
     (particle flows times ``energy_ref`` so that one max-norm controls all).
+    Points at equal electrode temperatures ``T > 0`` take the fast route of
+    :mod:`.diagonal_spectra` (mode-diagonal spectra, each digamma once); the
+    others, and nodes where its pole-pair sum cancels, :func:`.channel_spectra`.
     """
+    fast_point = (T_L == T_R) & (T_L > 0)
+    if fast_point.any():
+        dmodel = diagonal_model(expansion)
+        data = point_data(dmodel, mu_L, mu_R, np.where(fast_point, T_L, 1.0))
+    k = numeric.K
+
+    def spectra(w, owner):
+        """Per channel ``(Lambda_kk, Pi^<_kk)`` at the flat nodes ``w``: (M, K) each."""
+        out = {ch.name: (np.zeros((w.size, k)), np.zeros((w.size, k))) for ch in CHANNELS}
+        slow = ~fast_point[owner]
+        if not slow.all():
+            fast = np.nonzero(~slow)[0]
+            values, bad = diagonal_spectra(dmodel, data, w[fast], owner[fast])
+            for name, (dos, emit) in values.items():
+                out[name][0][fast] = dos
+                out[name][1][fast] = emit
+            slow[fast[bad]] = True
+        slow_nodes = np.nonzero(slow)[0]
+        # in batches: at unequal temperatures each node is an energy quadrature
+        for start in range(0, slow_nodes.size, _SLOW_BATCH):
+            idx = slow_nodes[start:start + _SLOW_BATCH]
+            o = owner[idx]
+            for ch in CHANNELS:
+                dos, pi_less = channel_spectra(expansion, ch, w[idx], mu_L[o], mu_R[o],
+                                               T_L[o], T_R[o])
+                out[ch.name][0][idx] = np.real(np.diagonal(dos, axis1=-2, axis2=-1))
+                out[ch.name][1][idx] = np.real(np.diagonal(pi_less, axis1=-2, axis2=-1))
+        return out
+
     def integrand(w, owner):
         w = np.asarray(w, float)
-        mu_l, mu_r, t_l, t_r, t_ph = (x[owner][:, None] for x in (mu_L, mu_R, T_L, T_R, T_ph))
-        a_over_w = mode_spectral_diagonal(numeric, w)     # A_ph,kk / w
-        a_ph = w[..., None] * a_over_w
-        w_nph = x_bose(w, t_ph)                            # w n_B(w, T_ph), finite at 0
+        node_owner = np.broadcast_to(owner[:, None], w.shape).ravel()
+        flat_w = w.ravel()
+        a_over_w = mode_spectral_diagonal(numeric, flat_w)  # A_ph,kk / w: (M, K)
+        a_ph = flat_w[:, None] * a_over_w
+        w_nph = x_bose(flat_w, T_ph[node_owner])            # w n_B(w, T_ph), finite at 0
         out = []
-        gross_e = np.zeros(w.shape)
-        gross_a = np.zeros(w.shape)
+        gross_e = np.zeros(flat_w.shape)
+        gross_a = np.zeros(flat_w.shape)
         flows = {}
+        values = spectra(flat_w, node_owner)
         for ch in CHANNELS:
-            dos, pi_less = channel_spectra(expansion, ch, w, mu_l, mu_r, t_l, t_r)
-            dos_k = np.real(np.diagonal(dos, axis1=-2, axis2=-1))
-            em_k = np.real(np.diagonal(pi_less, axis1=-2, axis2=-1))
+            dos_k, em_k = values[ch.name]
             emit = np.sum(em_k * a_ph, axis=-1)            # Tr[Pi^< A_ph]
             absorb_w = np.sum(dos_k * a_ph, axis=-1)       # Tr[Lambda A_ph]
             absorb_n = np.sum(dos_k * a_over_w, axis=-1)   # Tr[Lambda A_ph] / w
-            out.append((w * emit - w_nph * absorb_w) / _TWO_PI)
+            out.append((flat_w * emit - w_nph * absorb_w) / _TWO_PI)
             flows[ch.name] = (emit - w_nph * absorb_n) / _TWO_PI
-            gross_e += np.abs(w * emit) / _TWO_PI
+            gross_e += np.abs(flat_w * emit) / _TWO_PI
             gross_a += np.abs(w_nph * absorb_w) / _TWO_PI
         out += [flows["RL"] * energy_ref, flows["LR"] * energy_ref, gross_e, gross_a]
-        return np.stack(out, axis=-1)
+        return np.stack(out, axis=-1).reshape(w.shape + (8,))
     return integrand
 
 
@@ -152,8 +193,54 @@ def _edges(numeric, expansion, mu_LR, T_L, T_R, T_ph):
     return np.array([0.0] + inner + [cutoff])
 
 
+def _refined_edges(numeric, edges, mu_LR, T_L, T_R, T_ph):
+    """Extra breakpoints for the adaptive quadrature (not for the mpmath path).
+
+    Each panel should see its nearest complex singularity at a few panel
+    widths, and no feature may be narrower than the node spacing (the rule
+    would not see it at all):
+
+    * around a mode, whose Lorentzian has poles at ``Omega - i gamma/2``, the
+      panels grow geometrically: ``Omega +- gamma, 3 gamma, 9 gamma``;
+    * beyond ``|eV|`` the emission tail decays like ``exp(-(w - |eV|)/T)``
+      with Bose poles ``2 pi T`` from the axis: ``|eV| + 6, 15, 35 T``;
+    * thermal features narrower than a quarter of the panel they sit at the
+      end of (``x n_B(x)`` at ``w = |eV|`` with ``T_e``, and at ``w = 0`` with
+      ``T_ph`` and, for intra-electrode channels, ``T_e``) get
+      ``2, 6, 15, 35 T`` on their open side.
+    """
+    if edges.size < 2:
+        return edges
+    cutoff = float(edges[-1])
+    inner = sorted(float(x) for x in edges)
+    pts = list(inner)
+    for w0, g in zip(numeric.omega, numeric.gamma_ph):
+        pts += [w0 - 9 * g, w0 - 3 * g, w0 + 3 * g, w0 + 9 * g]
+    t = max(T_L, T_R)
+    if t > 0:
+        pts += [abs(mu_LR) + c * t for c in (6.0, 15.0, 35.0)]
+
+    def thermal(x0, temp, side):
+        """``x0 + side * (2, 6, 15, 35) temp`` if the feature is narrow for its panel."""
+        beyond = [x for x in inner if (x - x0) * side > 0]
+        gap = min(abs(x - x0) for x in beyond) if beyond else 0.0
+        if temp > 0 and 2 * np.pi * temp < 0.25 * gap:
+            pts.extend(x0 + side * c * temp for c in (2.0, 6.0, 15.0, 35.0) if c * temp < gap)
+
+    for temp in {T_L, T_R}:
+        thermal(abs(mu_LR), temp, -1.0)
+        thermal(0.0, temp, 1.0)
+    thermal(0.0, T_ph, 1.0)
+    return np.array(sorted({x for x in pts if 0 < x < cutoff} | {0.0, cutoff}))
+
+
+#: error control per channel (J_LL; J_RR; J_RL, I_RL; J_LR, I_LR; the gross flows), each
+#: relative to its own size but never to less than 1e-3 of the largest component
+_GROUPS = [[0], [1], [2, 4], [3, 5], [6, 7]]
+_GROUP_FLOOR = 1e-3
+
 #: parameter points integrated together (bounds the memory of one vectorized call)
-_CHUNK = 64
+_CHUNK = 256
 
 
 def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=RTOL,
@@ -171,8 +258,10 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=RTO
     T_e or (T_L, T_R) : array_like
         Electron temperature of both electrodes, or of each (``>= 0``).
     rtol : float
-        Relative tolerance of the frequency integral, relative to the gross
-        (unsigned) emission and absorption flows.  Default 1e-10.
+        Relative tolerance of the frequency integral: for each channel's
+        ``J_ab`` and ``I_ab`` relative to their own size, or to 1e-3 of the
+        gross (unsigned) emission and absorption flows if that is larger.
+        Default 1e-10.
     progress : bool or None
         Show a progress bar over the broadcast points (None: when there are
         more than 50 points and stderr is a terminal).
@@ -213,10 +302,13 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=RTO
         chunks = tqdm(chunks, desc="symehp: currents", unit="chunk")
     for start in chunks:
         part = [x[start:start + _CHUNK] for x in flat]
-        edges = [_edges(numeric, expansion, part[0][i] - part[1][i], part[2][i], part[3][i],
-                        part[4][i]) for i in range(part[0].size)]
+        edges = [_refined_edges(numeric, _edges(numeric, expansion, part[0][i] - part[1][i],
+                                                part[2][i], part[3][i], part[4][i]),
+                                part[0][i] - part[1][i], part[2][i], part[3][i], part[4][i])
+                 for i in range(part[0].size)]
         f = _integrand_factory(numeric, expansion, *part, energy_ref)
-        total, err = integrate_panels(f, edges, rtol=rtol)
+        total, err = integrate_panels(f, edges, rtol=rtol, groups=_GROUPS,
+                                      group_floor=_GROUP_FLOOR)
         if total is not None:
             values[start:start + _CHUNK] = total[:, :6]
             errors[start:start + _CHUNK] = err

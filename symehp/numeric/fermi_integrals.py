@@ -27,12 +27,24 @@ singularities.  They are evaluated exactly as contour integrals,
 on a circle inside the disk of analyticity, where the trapezoidal rule
 converges geometrically: no cancellation, no polygamma of complex argument
 (which SciPy does not provide).
+
+For the many-node inner loop of Eq. (8) (:mod:`.diagonal_spectra`) there is a
+cheaper route: :func:`psi_half`, a vectorized digamma (recurrence plus
+asymptotic series, ~3x faster than SciPy's), its derivatives
+:func:`phi_derivatives` (the same construction differentiated term by term),
+and the divided differences as Taylor series at the centre of the nearby
+points, :func:`segment_mean` (first) and :func:`parallelogram_mean` (second),
+with truncation bounds from the distance to the nearest digamma pole
+(:func:`singularity_distance`).
 """
+
+import math
 
 import numpy as np
 from scipy.special import psi
 
-__all__ = ["phi", "analytic_radius", "divided_difference", "mixed_difference"]
+__all__ = ["phi", "psi_half", "analytic_radius", "singularity_distance", "phi_derivatives",
+           "segment_mean", "parallelogram_mean", "divided_difference", "mixed_difference"]
 
 #: points closer than this fraction of the analytic radius rho use the contour; the
 #: direct formula outside that region loses at most log10(1/CLOSE) ~ 2 digits
@@ -46,6 +58,202 @@ NODES = 40
 _THETA = np.exp(2j * np.pi * np.arange(NODES) / NODES)
 #: digamma arguments beyond this use its asymptotic (log) form
 _HUGE = 1e15
+
+# ----------------------------------------------------------------------------- digamma
+#: coefficients c_k of psi(1/2 + v) ~ log v + sum_k c_k v^(-2k), c_k = (1 - 2^(1-2k)) B_2k / (2k)
+_PSI_SERIES = (1 / 24, -7 / 960, 31 / 8064, -127 / 30720, 511 / 67584,
+               -1414477 / 67092480, 8191 / 98304, -118518239 / 267386880)
+#: psi(1/2 + v) for |v| below this is shifted by the recurrence to v + _PSI_SHIFT; at
+#: |v| >= _PSI_SHIFT - 1/2 the 8-term series is exact to 1e-17 (next term 3.05 |v|^-18)
+_PSI_SHIFT = 10
+
+
+def _psi_asymptotic(v):
+    """``psi(1/2 + v)`` by its asymptotic series; accurate to 1e-17 for ``|v| >= 9.5``, Re v > 0."""
+    r2 = 1.0 / (v * v)
+    acc = _PSI_SERIES[-1]
+    for c in _PSI_SERIES[-2::-1]:             # Horner in 1/v^2
+        acc = acc * r2 + c
+    return np.log(v) + acc * r2
+
+
+def psi_half(v):
+    """Digamma ``psi(1/2 + v)`` of complex ``v`` with ``Re(1/2 + v) > 0``, vectorized.
+
+    Small ``|v|`` is shifted by the recurrence
+    ``psi(u) = psi(u + n) - sum_{m<n} 1/(u + m)``, with the sum taken as the
+    logarithmic derivative ``Q'(u)/Q(u)`` of ``Q(u) = u (u+1) ... (u+n-1)``
+    (two products per step, one division in all); then the asymptotic series.
+    About three times faster than :func:`scipy.special.psi` and at least as
+    accurate (absolute error ~1e-15).  Arguments with ``Re(1/2 + v) <= 1/4``
+    (never used by the closed forms) go to SciPy.
+    """
+    v = np.asarray(v, dtype=complex)
+    out = np.empty(v.shape, dtype=complex)
+    small = np.abs(v) < _PSI_SHIFT
+    left = (0.5 + v.real) <= 0.25
+    if left.any():
+        out[left] = psi(0.5 + v[left])
+        small &= ~left
+    large = ~(small | left)
+    if small.all():
+        vs = v
+    else:
+        vs = v[small]
+        if large.any():
+            out[large] = _psi_asymptotic(v[large])
+    u = 0.5 + vs
+    q, dq = u, np.ones_like(u)
+    for m in range(1, _PSI_SHIFT):
+        um = u + m
+        dq = dq * um + q                          # product rule: (Q (u + m))' = Q' (u + m) + Q
+        q = q * um
+    val = _psi_asymptotic(vs + _PSI_SHIFT) - dq / q
+    if small.all():
+        return val
+    out[small] = val
+    return out
+
+
+def singularity_distance(x, T, s):
+    """Distance from ``z`` (``x = z - mu``, family ``s``) to the nearest singularity of its Phi.
+
+    ``Phi(z) = psi(1/2 + s (z - mu)/(2 pi i T))`` has its poles at
+    ``z = mu - s i 2 pi T (m + 1/2)``, the nearest at ``mu - s i pi T``; at
+    ``T = 0`` the branch point of ``log(z - mu)`` sits at ``mu``.  This is the
+    radius of convergence of Phi's Taylor series at ``z``: ``|Im z| + pi T``
+    near the chemical potential, ``~|z - mu|`` far from it.
+    """
+    return np.abs(np.asarray(x, complex) + 1j * np.pi * np.asarray(s, float) * np.asarray(T, float))
+
+
+#: shift and series of the derivatives: psi^(j)(u + n) by its asymptotic series is exact
+#: to <= 3e-16 relative for j <= 3 at |u + n| >= 12 (higher j enter Taylor series with
+#: factors (h / R)^(j - 2) <= 64^-(j - 2) and need fewer digits)
+_DERIV_SHIFT = 12
+
+
+def phi_derivatives(x, T, s, orders):
+    """Derivatives ``d^j Phi / dz^j`` at ``z = mu + x`` of family ``s``, for ``j`` in ``orders``.
+
+    Returns an array of shape ``(len(orders),) + broadcast(x, T, s).shape``.
+    Every ``j >= 1``.  Written in ``z`` so that nothing overflows at small T:
+    with the shift ``n`` (0 for ``|x| >= 12 * 2 pi T``, else 12),
+
+        Phi(z) = log(z - eta) + sum_k c_k (2 pi i T)^(2k) (z - eta)^(-2k)
+                 - 2 pi i T s sum_{m<n} 1/(z - zeta_m) + const,
+
+    ``eta = mu - 2 pi i T s n`` and ``zeta_m = mu - 2 pi i T s (m + 1/2)`` (the
+    digamma poles), each term differentiated exactly.  At ``T = 0``,
+    ``Phi = log(z - mu)``.
+    """
+    x, T, s = np.broadcast_arrays(np.asarray(x, complex), np.asarray(T, float),
+                                  np.asarray(s, float))
+    orders = list(orders)
+    shape = x.shape
+    x, T, s = x.ravel(), T.ravel(), s.ravel()
+    tau = 2 * np.pi * T
+    shifted = (T > 0) & (np.abs(x) < _DERIV_SHIFT * tau)
+    y = x + np.where(shifted, 1j * tau * s * _DERIV_SHIFT, 0)       # z - eta
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        inv_y = 1.0 / y
+        ratio2 = (tau * inv_y) ** 2                # (2 pi T / y)^2 <= 1/144: no overflow
+    # log(z - eta) and the series: inv_y^j [(-1)^(j-1) (j-1)! + sum_k a_jk ratio2^k], where
+    # c_k (2 pi i T)^(2k) y^(-2k) has j-th derivative c_k (-1)^(k+j) (2k)_j tau^2k y^(-2k-j)
+    powers = ratio2[:, None] ** np.arange(1, len(_PSI_SERIES) + 1)            # (n, 8)
+    coeffs = _derivative_coefficients(tuple(orders))                         # (J, 8)
+    series = np.einsum("nk,jk->nj", powers, coeffs)     # einsum: no BLAS threads on thin arrays
+    out = np.empty((len(orders), x.size), dtype=complex)
+    lead = inv_y
+    done = 1
+    for i, j in enumerate(orders):
+        while done < j:                           # lead = inv_y^j, built up incrementally
+            lead = lead * inv_y
+            done += 1
+        out[i] = lead * ((-1) ** (j - 1) * math.factorial(j - 1) + series[:, i])
+    if shifted.any():
+        # - 2 pi i T s sum_m 1/(z - zeta_m), differentiated: (-1)^j j! / (z - zeta_m)^(j+1)
+        idx = np.nonzero(shifted)[0]
+        m = np.arange(_DERIV_SHIFT) + 0.5
+        factor = 1j * tau[idx] * s[idx]
+        r = 1.0 / (x[idx, None] + factor[:, None] * m)                          # (n', 12)
+        power, done = r, 0
+        for i, j in enumerate(orders):
+            while done < j:
+                power = power * r
+                done += 1
+            out[i, idx] -= factor * ((-1) ** j * math.factorial(j)) * power.sum(axis=1)
+    return out.reshape((len(orders),) + shape)
+
+
+_COEFF_CACHE = {}
+
+
+def _derivative_coefficients(orders):
+    """``a_jk = c_k (-1)^(k+j) (2k)(2k+1)...(2k+j-1)`` for the orders ``j`` (rows)."""
+    table = _COEFF_CACHE.get(orders)
+    if table is None:
+        table = np.array([[c * (-1) ** (k + j) * math.prod(range(2 * k, 2 * k + j))
+                           for k, c in enumerate(_PSI_SERIES, start=1)] for j in orders])
+        _COEFF_CACHE[orders] = table
+    return table
+
+
+#: Taylor orders of the segment mean (first divided difference) and the
+#: parallelogram mean (second); see :func:`segment_mean` for the truncation bound
+_SEGMENT_TERMS = 4
+_PARALLELOGRAM_TERMS = 5
+
+
+def segment_mean(center, h, mu, T, s):
+    """``[Phi(c + h/2) - Phi(c - h/2)] / h`` by the Taylor series at the centre ``c``.
+
+    The divided difference is the mean of ``Phi'`` over the segment, so
+
+        sum_m Phi^(2m+1)(c) (h/2)^(2m) / (2m + 1)!.
+
+    With ``R`` = :func:`singularity_distance` of ``c``, the terms fall like
+    ``(|h| / 2R)^(2m)``: for ``|h| <= R / 64`` the four terms kept leave
+    ``< 128^-8 ~ 1.4e-17`` (relative).  No cancellation: the removable
+    singularity at ``h = 0`` never appears.
+    """
+    center, h, mu, T, s = np.broadcast_arrays(np.asarray(center, complex), np.asarray(h, complex),
+                                              np.asarray(mu, float), np.asarray(T, float),
+                                              np.asarray(s, float))
+    orders = [2 * m + 1 for m in range(_SEGMENT_TERMS)]
+    derivs = phi_derivatives(center - mu, T, s, orders)
+    half2 = (0.5 * h) ** 2
+    total = np.zeros(center.shape, dtype=complex)
+    for m in reversed(range(_SEGMENT_TERMS)):      # Horner in (h/2)^2
+        total = total * half2 + derivs[m] / math.factorial(2 * m + 1)
+    return total
+
+
+def parallelogram_mean(center, r1, r2, mu, T, s):
+    """Mean of ``Phi''`` over the parallelogram ``c + a r1 + b r2``, ``a, b in [-1/2, 1/2]``.
+
+    This is the second divided difference of :func:`mixed_difference`:
+    ``[Phi(p) - Phi(p-d) - Phi(q) + Phi(q-d)] / (d (p - q))`` is the mean of
+    ``Phi''`` over the parallelogram with vertices ``p, p - d, q, q - d``
+    (``r1 = p - q``, ``r2 = -d``, centre ``(p + q - d)/2``).  Taylor series at
+    the centre: ``sum_{n even} Phi^(n+2)(c)/n! E[(a r1 + b r2)^n]`` with
+    ``E[a^k] = 2^-k/(k+1)`` for even k.  Its terms fall like
+    ``((|r1| + |r2|) / 2R)^n``: for ``|r1|, |r2| <= R/64`` the orders kept
+    (n <= 8) leave ``< 64^-10 ~ 1e-18``.
+    """
+    center, r1, r2, mu, T, s = np.broadcast_arrays(
+        np.asarray(center, complex), np.asarray(r1, complex), np.asarray(r2, complex),
+        np.asarray(mu, float), np.asarray(T, float), np.asarray(s, float))
+    orders = [2 * i + 2 for i in range(_PARALLELOGRAM_TERMS)]
+    derivs = phi_derivatives(center - mu, T, s, orders)
+    total = np.zeros(center.shape, dtype=complex)
+    for i in range(_PARALLELOGRAM_TERMS):
+        n = 2 * i
+        # E[(a r1 + b r2)^n] = sum_{k even} C(n, k) r1^k r2^(n-k) / (2^n (k+1) (n-k+1))
+        moment = sum(math.comb(n, k) * r1 ** k * r2 ** (n - k) / ((k + 1) * (n - k + 1))
+                     for k in range(0, n + 1, 2)) / 2 ** n
+        total = total + derivs[i] * moment / math.factorial(n)
+    return total
 
 
 def phi(z, mu, T, s):

@@ -92,8 +92,12 @@ def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b):
     for w, ma, mb, ta, tb in zip(*flat):
         lo = min(ma, mb + w) - _TAIL * max(ta, tb)
         hi = max(ma, mb + w) + _TAIL * max(ta, tb)
-        inner = [x for x in (mb + w, ma, *expansion.poles.real, *(expansion.poles.real + w))
-                 if lo < x < hi]
+        # each Fermi edge is a boundary layer of width T: breakpoints at 2, 6, 15 T on
+        # both sides, so that it is never narrower than the node spacing of its panel
+        thermal = [x0 + c * t for x0, t in ((ma, ta), (mb + w, tb)) if t > 0
+                   for c in (-15.0, -6.0, -2.0, 2.0, 6.0, 15.0)]
+        inner = [x for x in (mb + w, ma, *expansion.poles.real, *(expansion.poles.real + w),
+                             *thermal) if lo < x < hi]
         edges.append(np.array([lo, *sorted(set(inner)), hi]) if hi > lo else np.zeros(0))
 
     def integrand(e, owner):
@@ -105,11 +109,13 @@ def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b):
         emission = kern * (f_a * fermi(-x_b, tb))[..., None]      # f_a (1 - f_b)
         return np.concatenate([dos.real, dos.imag, emission.real, emission.imag], axis=-1)
 
-    total, _ = integrate_panels(integrand, edges, rtol=1e-12)
+    n = k * k
+    # Lambda and Pi^< each to rtol against their own size (Pi^< may be far smaller)
+    total, _ = integrate_panels(integrand, edges, rtol=1e-12,
+                                groups=[np.arange(2 * n), np.arange(2 * n, 4 * n)])
     shape = omega.shape + (k, k)
     if total is None:
         return np.zeros(shape, dtype=complex), np.zeros(shape, dtype=complex)
-    n = k * k
     dos = (total[:, :n] + 1j * total[:, n:2 * n]).reshape(shape) / _TWO_PI
     emission = (total[:, 2 * n:3 * n] + 1j * total[:, 3 * n:]).reshape(shape) / _TWO_PI
     return dos, emission

@@ -1,0 +1,337 @@
+"""Mode-diagonal EHP spectra on many frequency nodes: the inner loop of Eq. (8).
+
+Eq. (8) needs, at each node ``w`` of its frequency integral, only the
+mode-diagonal ``Lambda^{ab}_kk(w)`` and ``Pi^<_{ab,kk}(w)`` of each channel.
+At equal electrode temperatures ``T > 0``, with ``d = w - mu_ab``
+(:mod:`.spectra`), ``Lambda = -(d/2pi) S`` and ``Pi^< = -(d n_B(d)/2pi) S``,
+
+    S_k  = sum_pq T^{ab}_{kk,pq} X_pq,
+    X_pq = [Phi_a(p) - Phi_b(p - w) - Phi_a(q + w) + Phi_b(q)] / (d (p - q - w)),
+
+with ``Phi_c = Phi(.; mu_c, T)`` (:mod:`.fermi_integrals`; note
+``Phi_a(z - d) = Phi_b(z - w)`` exactly).  This module evaluates exactly that,
+organized so that every digamma is computed once:
+
+* ``Phi(p; mu_c)`` does not depend on ``w``: once per parameter point;
+* ``Phi(z +- w; mu_c)`` only for the N lower-half-plane poles ``z``: the upper
+  poles are their conjugates and ``Phi(conj z; mu, +) = conj Phi(z; mu, -)``
+  for real shifts, so ``4 N`` digammas per node serve all four channels;
+* ``X_{conj p, conj q} = conj X_pq`` (real ``w``, ``mu``, ``d``), so only the
+  pairs with ``p`` in the lower half-plane are formed, and the residue traces
+  of the conjugate pairs are folded into two real coefficient arrays;
+* channels whose residue traces vanish (LL and RR of the two-level model)
+  are skipped, and only the diagonal ``kk`` traces are contracted.
+
+Removable singularities are taken by Taylor series at the centre of the
+nearby points (:func:`.fermi_integrals.segment_mean` and
+:func:`.fermi_integrals.parallelogram_mean`), with the same closeness rule as
+the contour integrals of :func:`.fermi_integrals.mixed_difference`
+(separation ``<= CLOSE`` times the distance to the nearest digamma pole):
+``d -> 0`` (the Bose pole at ``w = mu_ab``), ``p -> q + w`` for poles of one
+family (``w -> 0`` with ``p = q``, and resonances ``w = eps_i - eps_j`` with
+equal widths), and both.  Outside those regions the direct formula loses at
+most ``log10(1/CLOSE)`` digits.  Nodes where the pole-pair sum cancels by more
+than :data:`.spectra.MAX_CANCELLATION` are flagged for the general route.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..ehp import CHANNELS
+from .fermi_integrals import (CLOSE, _HUGE, parallelogram_mean, psi_half, segment_mean,
+                              singularity_distance)
+from .stats import x_bose
+
+__all__ = ["DiagonalModel", "diagonal_model", "point_data", "diagonal_spectra"]
+
+_TWO_PI = 2 * np.pi
+
+
+class DiagonalModel:
+    """What :func:`diagonal_spectra` needs of a :class:`~.poles.PoleExpansion`.
+
+    Attributes
+    ----------
+    lower : (N,) complex
+        The poles in the lower half-plane (family -1); the other N are their conjugates.
+    poles : (P,) complex
+        All poles, lower first (``P = 2N``).
+    channels : list of (Channel, alpha, beta, gross)
+        The channels with a non-zero trace.  With ``A = T_kk,pq`` and
+        ``B = T_kk,conj(p)conj(q)`` for ``p`` lower and any ``q`` (flattened
+        to ``N * P``), ``Re S_k = sum Re(X) alpha + Im(X) beta`` with
+        ``alpha = Re A + Re B``, ``beta = Im B - Im A``; ``gross = |A| + |B|``
+        bounds the sum term by term (for the cancellation check).
+    """
+
+    def __init__(self, expansion):
+        poles, family = expansion.poles, expansion.family
+        n = poles.size // 2
+        if not (np.all(family[:n] == -1) and np.all(family[n:] == 1)
+                and np.array_equal(poles[n:], np.conj(poles[:n]))):
+            raise ValueError("pole expansion is not ordered as [lower poles, their conjugates]")
+        self.N = n
+        self.lower = poles[:n]
+        self.poles = poles
+        self.K = expansion.traces[("L", "L")].shape[0]
+        conj = np.r_[np.arange(n, 2 * n), np.arange(n)]            # index of conj(pole)
+        self.channels = []
+        for ch in CHANNELS:
+            traces = expansion.traces[(ch.alpha, ch.beta)]
+            if not np.any(traces):
+                continue
+            k = np.arange(traces.shape[0])
+            diag = traces[k, k]                                      # (K, P, P)
+            first = diag[:, :n, :].reshape(k.size, -1)               # p lower, q any
+            mirror = diag[:, conj[:n]][:, :, conj].reshape(k.size, -1)
+            self.channels.append((ch, first.real + mirror.real, mirror.imag - first.imag,
+                                  np.abs(first) + np.abs(mirror)))
+        # pairs (p lower, q any) minus w: p - q; the same-family ones are q lower
+        self.pair_diff = self.lower[:, None] - poles[None, :]        # (N, P)
+        self.max_abs_pole = float(np.max(np.abs(poles)))
+        # real parts of p - q (p, q lower): where a same-family pair can coincide, w = Re(p - q)
+        self.resonances = np.unique(np.real(self.lower[:, None] - self.lower[None, :]))
+
+
+_MODELS = {}
+
+
+def diagonal_model(expansion):
+    """The (cached) :class:`DiagonalModel` of a pole expansion."""
+    key = id(expansion)
+    cached = _MODELS.get(key)
+    if cached is None or cached[0] is not expansion:
+        if len(_MODELS) > 64:
+            _MODELS.clear()
+        cached = _MODELS[key] = (expansion, DiagonalModel(expansion))
+    return cached[1]
+
+
+def _phi_lower(x, tau):
+    """``Phi(z; mu, T)`` of the lower family at ``x = z - mu`` (``Im x <= 0``), ``tau = 2 pi T``.
+
+    ``psi(1/2 + i x / tau) - i pi/2``; beyond ``|x/tau| = 1e15`` its
+    logarithmic limit ``log(i x) - log(tau)`` (no overflow at tiny T).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        v = 1j * x / tau
+        huge = ~(np.abs(v) <= _HUGE)
+    if huge.any():
+        out = np.empty(v.shape, dtype=complex)
+        t = np.broadcast_to(tau, x.shape)
+        out[huge] = np.log(1j * x[huge]) - np.log(t[huge])
+        out[~huge] = psi_half(v[~huge])
+        return out - 0.5j * np.pi
+    return psi_half(v) - 0.5j * np.pi
+
+
+def point_data(model, mu_L, mu_R, T):
+    """Per-parameter-point inputs: ``mu`` (2, B), ``T`` (B,), ``Phi(z_j; mu_c)`` (2, B, N)."""
+    mu = np.stack([np.asarray(mu_L, float), np.asarray(mu_R, float)])
+    T = np.asarray(T, float)
+    phi0 = _phi_lower(model.lower[None, None, :] - mu[:, :, None], 2 * np.pi * T[None, :, None])
+    return mu, T, phi0
+
+
+#: nodes per vectorized block: keeps the temporaries (a few MB) in the CPU cache
+_BLOCK = 2048
+
+
+def diagonal_spectra(model, data, w, owner):
+    """Mode-diagonal ``(Lambda_kk, Pi^<_kk)`` of every channel with non-zero traces.
+
+    Parameters
+    ----------
+    model : DiagonalModel
+    data : tuple from :func:`point_data` (all points at equal electrode temperature T > 0)
+    w : (M,) float
+        Frequency nodes.
+    owner : (M,) int
+        The parameter point of each node.
+
+    Returns
+    -------
+    spectra : dict channel name -> (dos, emission), each (M, K) float
+    bad : (M,) bool
+        Nodes whose pole-pair sum cancels by more than ``MAX_CANCELLATION`` in
+        some channel; their values must be recomputed by the general route.
+    """
+    w = np.asarray(w, float)
+    owner = np.asarray(owner)
+    if w.size <= _BLOCK:
+        return _block(model, data, w, owner)
+    parts = [_block(model, data, w[i:i + _BLOCK], owner[i:i + _BLOCK])
+             for i in range(0, w.size, _BLOCK)]
+    spectra = {name: tuple(np.concatenate([part[0][name][i] for part in parts]) for i in (0, 1))
+               for name in parts[0][0]}
+    return spectra, np.concatenate([part[1] for part in parts])
+
+
+class _TaylorBatch:
+    """Segment means (:func:`.segment_mean`, lower family) collected and evaluated in one call.
+
+    Each request writes its values into ``target[index]``; batching keeps the
+    few Taylor evaluations of a block from costing one NumPy round-trip each.
+    """
+
+    def __init__(self):
+        self.requests = []
+
+    def add(self, target, index, centre, h, mu, T):
+        self.requests.append((target, index, centre, h, mu, T))
+
+    def run(self):
+        if not self.requests:
+            return
+        args = [np.concatenate([r[k] for r in self.requests]) for k in (2, 3, 4, 5)]
+        values = segment_mean(*args, -1.0)
+        start = 0
+        for target, index, centre, *_ in self.requests:
+            target[index] = values[start:start + centre.size]
+            start += centre.size
+        self.requests = []
+
+
+def _block(model, data, w, owner):
+    """:func:`diagonal_spectra` on one block of nodes."""
+    from .spectra import MAX_CANCELLATION
+    mu_pts, T_pts, phi0_pts = data
+    mu = mu_pts[:, owner]                                    # (2, M)
+    T = T_pts[owner]
+    # Phi(z_j + sigma w; mu_c) at the lower poles, sigma = -1, +1: (2 sigma, 2 c, M, N)
+    sigma = np.array([-1.0, 1.0])[:, None, None, None]
+    shifted = _phi_lower(model.lower + sigma * w[:, None] - mu[None, :, :, None],
+                         2 * np.pi * T[:, None])
+    phi0 = phi0_pts[:, owner]                                # (2 c, M, N)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv_h = 1.0 / (model.pair_diff - w[:, None, None])   # 1/(p - q - w), every channel
+    # per channel: d, Phi_a(p), Phi_b(p - w), Phi_a(q + w), Phi_b(q) at the lower poles
+    setups = []
+    for ch, *coefs in model.channels:
+        a, b = "LR".index(ch.alpha), "LR".index(ch.beta)
+        setups.append((ch, coefs, w - (mu[a] - mu[b]), mu[a], mu[b],
+                       (phi0[a], shifted[0, b], shifted[1, a], phi0[b])))
+    batch = _TaylorBatch()
+    firsts = [_first_differences(model, d, w, mu_a, T, phis, batch)
+              for _, _, d, mu_a, _, phis in setups]
+    batch.run()
+    finish = [_pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch)
+              for (_, _, d, mu_a, mu_b, phis), first in zip(setups, firsts)]
+    batch.run()
+    spectra = {}
+    bad = np.zeros(w.shape, dtype=bool)
+    for (ch, (alpha, beta, gross_coef), d, *_), done in zip(setups, finish):
+        flat = done().reshape(w.size, -1)
+        re, im = flat.real, flat.imag
+        # Re S_k; einsum, not matmul: BLAS on these thin arrays costs milliseconds in threads
+        total = np.einsum("mp,kp->mk", re, alpha) + np.einsum("mp,kp->mk", im, beta)
+        gross = np.einsum("mp,kp->mk", np.abs(re) + np.abs(im), gross_coef)
+        top = np.max(np.abs(total), axis=-1)
+        big = np.max(gross, axis=-1)
+        bad |= (big > MAX_CANCELLATION * top) & (big > 0)
+        spectra[ch.name] = (-(d[:, None] * total) / _TWO_PI,
+                            -(x_bose(d, T)[:, None] * total) / _TWO_PI)
+    return spectra, bad
+
+
+def _close(sep_re, sep_im, x_re, x_im, T):
+    """``|sep| <= CLOSE * singularity_distance(x, T, -1)`` in real arithmetic (squares)."""
+    y_im = x_im - np.pi * T
+    return sep_re * sep_re + sep_im * sep_im <= CLOSE ** 2 * (x_re * x_re + y_im * y_im)
+
+
+def _first_differences(model, d, w, mu_a, T, phis, batch):
+    """Divided differences of ``Phi_a`` along ``d`` at the lower poles: (M, N) each.
+
+    ``A_p = [Phi_a(p) - Phi_a(p - d)]/d`` and ``B_q = [Phi_a(q + w) - Phi_a(q + w - d)]/d``,
+    with ``Phi_a(p - d) = Phi_b(p - w)``.  Where ``|d|`` is below ``CLOSE``
+    times the distance of the segment's centre to the nearest digamma pole,
+    the Taylor series (:func:`.segment_mean`) is queued in ``batch`` instead.
+    (At the upper poles the differences are the complex conjugates.)
+    """
+    phi_a_p, phi_b_pw, phi_a_qw, phi_b_q = phis
+    z = model.lower
+    with np.errstate(divide="ignore", invalid="ignore"):   # d = 0: replaced by the series
+        inv_d = 1.0 / d[:, None]
+        first_a = (phi_a_p - phi_b_pw) * inv_d
+        first_b = (phi_a_qw - phi_b_q) * inv_d
+    # centres minus mu_a: z - d/2 and z + w - d/2; |centre - mu_a| <= max|z| + |w| + |d|/2
+    bound = model.max_abs_pole + np.abs(w) + np.abs(mu_a) + np.pi * T
+    cand = np.abs(d) <= CLOSE * bound / (1 - 0.5 * CLOSE)
+    if cand.any():
+        m = np.nonzero(cand)[0]
+        dm, mum, Tm = d[m], mu_a[m], T[m]
+        for first, shift in ((first_a, 0.0), (first_b, w[m])):
+            centre = z + (shift - 0.5 * dm - mum)[:, None]          # minus mu_a: (m, N)
+            near = _close(dm[:, None], 0.0, centre.real, centre.imag, Tm[:, None])
+            if near.any():
+                i, j = np.nonzero(near)
+                batch.add(first, (m[i], j), centre[i, j] + mum[i], dm[i], mum[i], Tm[i])
+    return first_a, first_b
+
+
+def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch):
+    """``X_pq`` (M, N, P) of one channel for ``p`` lower and every ``q``, singularities resolved.
+
+    ``phis = (Phi_a(p), Phi_b(p - w), Phi_a(q + w), Phi_b(q))`` at the lower
+    poles, ``first = (A_p, B_q)`` from :func:`_first_differences`.  Generic
+    pairs: ``X_pq = (A_p - B_q) / (p - q - w)``.  Pairs of one family that
+    (nearly) coincide, ``|p - q - w| <= CLOSE * R``: ``X = (G1 - G2)/d`` with
+    ``G1 = [Phi_a(p) - Phi_a(q + w)]/h`` and ``G2 = [Phi_b(p - w) - Phi_b(q)]/h``
+    (Taylor series queued in ``batch`` where ``h`` is small on their own
+    scale), or, when ``d`` is small as well, the mean of ``Phi_a''`` over the
+    parallelogram ``p, p - d, q + w, q + w - d`` (:func:`.parallelogram_mean`).
+    Returns a function that completes ``X`` once ``batch`` has run.
+    """
+    phi_a_p, phi_b_pw, phi_a_qw, phi_b_q = phis
+    n = model.N
+    first_a, first_b = first
+    first_b = np.concatenate([first_b, np.conj(first_b)], axis=1)        # (M, P)
+    with np.errstate(invalid="ignore"):                   # inf * 0 at exact coincidences,
+        x_mat = (first_a[:, :, None] - first_b[:, None, :]) * inv_h     # replaced below
+    # same-family pairs (p, q lower) near w = Re(p - q): a cheap bound picks candidate nodes
+    gap = np.min(np.abs(w[:, None] - model.resonances), axis=1)
+    bound = model.max_abs_pole + 0.5 * np.abs(w) + np.maximum(np.abs(mu_a), np.abs(mu_b)) \
+        + np.pi * T
+    cand = np.nonzero(gap <= CLOSE * bound)[0]
+    if not cand.size:
+        return lambda: x_mat
+    z = model.lower
+    h = model.pair_diff[:, :n] - w[cand, None, None]                     # (m, N, N)
+    half = 0.5 * (z[:, None] + z[None, :])                                # (p + q)/2
+    c1 = half + (0.5 * w[cand] - mu_a[cand])[:, None, None]               # (p + q + w)/2 - mu_a
+    c2 = half - (0.5 * w[cand] + mu_b[cand])[:, None, None]               # (p + q - w)/2 - mu_b
+    T3 = T[cand, None, None]
+    close1 = _close(h.real, h.imag, c1.real, c1.imag, T3)
+    close2 = _close(h.real, h.imag, c2.real, c2.imag, T3)
+    k, i, j = np.nonzero(close1 | close2)
+    if not k.size:
+        return lambda: x_mat
+    m = cand[k]
+    hm, dm, mua, mub, Tm = h[k, i, j], d[m], mu_a[m], mu_b[m], T[m]
+    centre1 = c1[k, i, j] + mua                                           # (p + q + w)/2
+    centre = centre1 - 0.5 * dm                                           # parallelogram
+    radius = singularity_distance(centre - mua, Tm, -1.0)
+    d_small = np.abs(dm) <= CLOSE * radius
+    both = d_small & (np.abs(hm) <= CLOSE * radius)
+    if both.any():
+        x_mat[m[both], i[both], j[both]] = parallelogram_mean(
+            centre[both], hm[both], -dm[both], mua[both], Tm[both], -1.0)
+    one = ~d_small
+    if not one.any():
+        # close, d small but h not small on the parallelogram's scale: generic value stands
+        return lambda: x_mat
+    mo, io, jo, ho = m[one], i[one], j[one], hm[one]
+    with np.errstate(divide="ignore", invalid="ignore"):   # h = 0: replaced by the series
+        g1 = (phi_a_p[mo, io] - phi_a_qw[mo, jo]) / ho
+        g2 = (phi_b_pw[mo, io] - phi_b_q[mo, jo]) / ho
+    near1, near2 = close1[k, i, j][one], close2[k, i, j][one]
+    Tk = Tm[one]
+    batch.add(g1, near1, centre1[one][near1], ho[near1], mua[one][near1], Tk[near1])
+    batch.add(g2, near2, (c2[k, i, j] + mub)[one][near2], ho[near2], mub[one][near2], Tk[near2])
+
+    def done():
+        x_mat[mo, io, jo] = (g1 - g2) / dm[one]
+        return x_mat
+    return done
