@@ -7,23 +7,13 @@ exact (complex) EP bias and the closest approach on the real bias axis.
 Run: python examples/fig4_exceptional_point.py [--out DIR]
 """
 
-import argparse
-from pathlib import Path
+import _figure
 
 from symehp.applications.two_modes import FIG4, exceptional_point
-from symehp.figures import fig4_exceptional_point as fig4
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="figures", help="output directory (default: figures/)")
-    out = Path(parser.parse_args(argv).out)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = fig4.make(out)
-    for path in paths:
-        print(f"wrote {path}")
-    if not any(p.suffix == ".png" for p in paths):
-        print("matplotlib not installed: PNG skipped (pip install 'symehp[plot]')")
+    _figure.main("fig4_exceptional_point", argv)
     ep = exceptional_point(**FIG4)
     print("parameters:", ", ".join(f"{k} = {v:g}" for k, v in FIG4.items()))
     print("exact EP bias V_EP (complex):", ", ".join(f"{v:.8g}" for v in ep.V))

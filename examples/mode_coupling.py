@@ -8,23 +8,14 @@ Eq. (9) coefficients the model implies.
 Run: python examples/mode_coupling.py [--out DIR]
 """
 
-import argparse
-from pathlib import Path
+import _figure
 
 from symehp.applications.mode_coupling import eq9_coefficients, flat_dos_a, paper_a
 from symehp.figures import mode_coupling as fig
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="figures", help="output directory (default: figures/)")
-    out = Path(parser.parse_args(argv).out)
-    out.mkdir(parents=True, exist_ok=True)
-    paths = fig.make(out)
-    for path in paths:
-        print(f"wrote {path}")
-    if not any(p.suffix == ".png" for p in paths):
-        print("matplotlib not installed: PNG skipped (pip install 'symehp[plot]')")
+    _figure.main("mode_coupling", argv)
     model = fig._model()
     print(f"flat-DOS a = -Im tr[M1 A_L M2 A_R]/(2 pi) = {flat_dos_a(model):.8g}")
     print(f"paper's  a =  Im tr[M1 A_L M2 A_R]/pi     = {paper_a(model):.8g}  (ratio -2)")

@@ -9,13 +9,12 @@ complex V_EP.
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 
 from ..applications.two_modes import FIG4, exceptional_point, two_mode_dynamics
-from ._output import parameter_text, pyplot, save, write_csv
+from ._output import parameter_text, pyplot, save, want_png, write_csv
 
 NAME = "fig4_exceptional_point"
 TITLE = "Fig. 4: current-induced exceptional point of two modes (Eq. 9)"
@@ -84,8 +83,7 @@ def make(out, *, png=None):
     always written), ``True`` requires matplotlib, ``False`` skips the PNG.
     """
     out = Path(out)
-    if png is None:
-        png = importlib.util.find_spec("matplotlib") is not None
+    png = want_png(png)
     cols, ep = data()
     comments = ["Fig. 4 of Hu, Nian & Lu 2019: Eq. (9) two-mode dynamics vs bias",
                 "units: hbar = e = k_B = 1; V, omega in energy units; overlap dimensionless",

@@ -18,14 +18,13 @@ window (relative deviation ~ (V^2/12 + pi^2 T^2/3) A''/A at small V).
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
 
 from ..applications.mode_coupling import (bias_induced_coupling, eq9_coefficients,
                                           flat_dos_a, paper_a, two_level_two_modes)
-from ._output import parameter_text, pyplot, save, write_csv
+from ._output import parameter_text, pyplot, save, want_png, write_csv
 
 NAME = "mode_coupling"
 TITLE = "Beyond the paper: bias-induced curl coupling a(V) of two modes vs Eq. (9)'s a"
@@ -123,8 +122,7 @@ def make(out, *, png=None):
     always written), ``True`` requires matplotlib, ``False`` skips the PNG.
     """
     out = Path(out)
-    if png is None:
-        png = importlib.util.find_spec("matplotlib") is not None
+    png = want_png(png)
     cols, eq9 = data()
     comments = [
         "bias-induced curl coupling of two modes (beyond Hu, Nian & Lu 2019, Eq. 9)",
