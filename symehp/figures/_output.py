@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["write_csv", "read_csv", "parameter_text", "pyplot", "save", "want_png"]
+__all__ = ["write_csv", "read_csv", "parameter_text", "pyplot", "save", "want_png", "write_figure"]
 
 
 def write_csv(path, columns, *, comments=()):
@@ -89,3 +89,18 @@ def want_png(png=None):
     if png is None:
         return importlib.util.find_spec("matplotlib") is not None
     return bool(png)
+
+
+def write_figure(out, name, cols, comments, draw, *, png=None):
+    """Write ``name.csv`` from ``cols`` and, if :func:`want_png`, ``name.png``
+    from ``draw()`` (a callable returning a matplotlib figure) into ``out``.
+
+    ``png``: ``None`` draws when matplotlib is installed (the CSV is always
+    written), ``True`` requires matplotlib, ``False`` skips the PNG.
+    Returns the written paths.
+    """
+    out = Path(out)
+    paths = [write_csv(out / f"{name}.csv", cols, comments=comments)]
+    if want_png(png):
+        paths.append(save(draw(), out / f"{name}.png"))
+    return paths

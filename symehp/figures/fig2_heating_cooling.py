@@ -11,13 +11,11 @@ unstable, with the instability bias marked.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from ..applications.heating import FIG2, bias_response, fig2_model
 from ..ehp import CHANNELS
-from ._output import parameter_text, pyplot, save, want_png, write_csv
+from ._output import parameter_text, pyplot, write_figure
 
 NAME = "fig2_heating_cooling"
 TITLE = "Fig. 2: bias-driven heating and cooling of a mode (two geometries)"
@@ -108,7 +106,6 @@ def _draw(cols, instabilities):
 
 def make(out, *, png=None, points=121):
     """Write fig2_heating_cooling.csv (and .png) into ``out``; return the paths."""
-    out = Path(out)
     cols, instabilities = data(points)
     comments = ["Fig. 2 (Hu, Nian & Lu 2019): bias-driven heating and cooling of a mode",
                 "units: hbar = e = k_B = 1; V, J (per unit time), T_eff in energy units",
@@ -117,7 +114,4 @@ def make(out, *, png=None, points=121):
                 "T_eff and n are nan where the mode is unstable (stable = 0, damping <= 0)"]
     comments += [f"instability bias, {k}: {'none in [0, %g]' % V_MAX if v is None else f'{v:.10g}'}"
                  for k, v in instabilities.items()]
-    paths = [write_csv(out / f"{NAME}.csv", cols, comments=comments)]
-    if want_png(png):
-        paths.append(save(_draw(cols, instabilities), out / f"{NAME}.png"))
-    return paths
+    return write_figure(out, NAME, cols, comments, lambda: _draw(cols, instabilities), png=png)

@@ -10,13 +10,11 @@ carried per electron, ``J / I``, against the tight-coupling value
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from ..applications.cold_spot import cold_spot
 from ..applications.heating import FIG2, fig2_model
-from ._output import parameter_text, pyplot, save, want_png, write_csv
+from ._output import parameter_text, pyplot, write_figure
 
 NAME = "fig3_cold_spot"
 TITLE = "Fig. 3: electric current from a cold spot (zero bias, T_ph != T_e)"
@@ -79,7 +77,6 @@ def _draw(cols):
 
 def make(out, *, png=None, points=61):
     """Write fig3_cold_spot.csv (and .png) into ``out``; return the paths."""
-    out = Path(out)
     cols = data(points)
     comments = ["Fig. 3 (Hu, Nian & Lu 2019): current from a cold spot, mu_L = mu_R = 0",
                 f"units: hbar = e = k_B = 1; T_ph, J/I in energy units; T_e = {T_E}",
@@ -87,7 +84,4 @@ def make(out, *, png=None, points=61):
                 "model: eps1 = Omega/2, eps2 = -Omega/2, " + parameter_text(FIG2, per_line=9)
                 + "; gamma1 = gamma2 as in the column names",
                 "J_over_I at T_ph = T_e is the limit (symmetric mean at T_e(1 +- 1e-3))"]
-    paths = [write_csv(out / f"{NAME}.csv", cols, comments=comments)]
-    if want_png(png):
-        paths.append(save(_draw(cols), out / f"{NAME}.png"))
-    return paths
+    return write_figure(out, NAME, cols, comments, lambda: _draw(cols), png=png)

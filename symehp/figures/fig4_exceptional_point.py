@@ -9,12 +9,10 @@ complex V_EP.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from ..applications.two_modes import FIG4, exceptional_point, two_mode_dynamics
-from ._output import parameter_text, pyplot, save, want_png, write_csv
+from ._output import parameter_text, pyplot, write_figure
 
 NAME = "fig4_exceptional_point"
 TITLE = "Fig. 4: current-induced exceptional point of two modes (Eq. 9)"
@@ -79,11 +77,8 @@ def _draw(cols, ep, params):
 def make(out, *, png=None):
     """Write fig4_exceptional_point.csv and the .png into ``out``; return the paths.
 
-    ``png``: ``None`` draws the PNG when matplotlib is installed (the CSV is
-    always written), ``True`` requires matplotlib, ``False`` skips the PNG.
+    ``png`` as in :func:`symehp.figures._output.write_figure`.
     """
-    out = Path(out)
-    png = want_png(png)
     cols, ep = data()
     comments = ["Fig. 4 of Hu, Nian & Lu 2019: Eq. (9) two-mode dynamics vs bias",
                 "units: hbar = e = k_B = 1; V, omega in energy units; overlap dimensionless",
@@ -91,7 +86,4 @@ def make(out, *, png=None):
                 "omega1, omega2: principal sqrt of the eigenvalues (tr -/+ sqrt(D))/2",
                 "Eq. (9) as printed: (Omega + i gamma)^2, damped modes have Im omega > 0",
                 *_ep_text(ep).split("\n")]
-    paths = [write_csv(out / f"{NAME}.csv", cols, comments=comments)]
-    if png:
-        paths.append(save(_draw(cols, ep, FIG4), out / f"{NAME}.png"))
-    return paths
+    return write_figure(out, NAME, cols, comments, lambda: _draw(cols, ep, FIG4), png=png)

@@ -18,13 +18,11 @@ window (relative deviation ~ (V^2/12 + pi^2 T^2/3) A''/A at small V).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from ..applications.mode_coupling import (bias_induced_coupling, eq9_coefficients,
                                           flat_dos_a, paper_a, two_level_two_modes)
-from ._output import parameter_text, pyplot, save, want_png, write_csv
+from ._output import parameter_text, pyplot, write_figure
 
 NAME = "mode_coupling"
 TITLE = "Beyond the paper: bias-induced curl coupling a(V) of two modes vs Eq. (9)'s a"
@@ -118,11 +116,8 @@ def _draw(cols, eq9):
 def make(out, *, png=None):
     """Write mode_coupling.csv and mode_coupling.png into ``out``; return the paths.
 
-    ``png``: ``None`` draws the PNG when matplotlib is installed (the CSV is
-    always written), ``True`` requires matplotlib, ``False`` skips the PNG.
+    ``png`` as in :func:`symehp.figures._output.write_figure`.
     """
-    out = Path(out)
-    png = want_png(png)
     cols, eq9 = data()
     comments = [
         "bias-induced curl coupling of two modes (beyond Hu, Nian & Lu 2019, Eq. 9)",
@@ -136,7 +131,4 @@ def make(out, *, png=None):
         "ratio_width_xS: a_static/a_flat with gamma1, gamma2 scaled by S",
         _eq9_text(eq9).replace("\n", " "),
     ]
-    paths = [write_csv(out / f"{NAME}.csv", cols, comments=comments)]
-    if png:
-        paths.append(save(_draw(cols, eq9), out / f"{NAME}.png"))
-    return paths
+    return write_figure(out, NAME, cols, comments, lambda: _draw(cols, eq9), png=png)

@@ -10,14 +10,12 @@ the cold electrons.  Right: the asymmetry ``(J_f + J_b)/(J_f - J_b)``.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from ..applications.heating import FIG2, fig2_model
 from ..applications.rectification import rectification
 from ..model import two_level
-from ._output import parameter_text, pyplot, save, want_png, write_csv
+from ._output import parameter_text, pyplot, write_figure
 
 NAME = "rectification"
 TITLE = "Non-reciprocal heat flow between electrons and phonons"
@@ -79,7 +77,6 @@ def _draw(cols):
 
 def make(out, *, png=None, points=41):
     """Write rectification.csv (and .png) into ``out``; return the paths."""
-    out = Path(out)
     cols = data(points)
     comments = ["heat rectification between electrons and phonons (Hu, Nian & Lu 2019, Sec. on",
                 "non-reciprocal transport); units hbar = e = k_B = 1; dT, J in energy units",
@@ -88,7 +85,4 @@ def make(out, *, png=None, points=41):
                 "structured: eps1 = Omega/2, eps2 = -Omega/2, gamma1 = gamma2 = 0.2",
                 "model: " + parameter_text(FIG2, per_line=9),
                 "asymmetry = (J_forward + J_backward)/(J_forward - J_backward), 0 at dT = 0 (limit)"]
-    paths = [write_csv(out / f"{NAME}.csv", cols, comments=comments)]
-    if want_png(png):
-        paths.append(save(_draw(cols), out / f"{NAME}.png"))
-    return paths
+    return write_figure(out, NAME, cols, comments, lambda: _draw(cols), png=png)
