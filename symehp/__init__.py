@@ -24,7 +24,7 @@ Conventions (hbar = e = k_B = 1, signs, normalizations): ``docs/conventions.md``
 from . import ehp, greens, modes, symbols
 from .ehp import CHANNELS, Channel, channel
 from .errors import (ModeInstabilityError, ModelError, ParameterError, ProofError,
-                     SymehpError)
+                     SymehpError, ValidityWarning)
 from .model import Junction, NumericJunction, two_level
 
 __version__ = "0.1.0"
@@ -49,4 +49,6 @@ __all__ = [
     "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping",
     # errors
     "SymehpError", "ModelError", "ParameterError", "ModeInstabilityError", "ProofError",
+    # warnings
+    "ValidityWarning",
 ]

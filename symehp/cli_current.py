@@ -17,7 +17,8 @@ Output: an aligned text table, or with ``--json`` one JSON object::
 
 ``n`` and ``T_eff`` are left out of an unstable mode (``"stable": false``).
 A mode driven unstable is reported, not an error.  Exit code 0 on success,
-2 on bad input, with a one-line message ``symehp current: ...`` on stderr.
+2 on bad input, with a one-line message ``symehp current: ...`` on stderr
+(with ``SYMEHP_DEBUG=1`` in the environment: the traceback instead).
 """
 
 from __future__ import annotations
@@ -337,6 +338,9 @@ def run(args):
         modes = _modes(args, model)
         points = evaluate(model, mu_L, mu_R, T_L=t_l, T_R=t_r, T_ph=t_ph, modes=modes)
     except SymehpError as exc:
+        from .cli import debug_enabled
+        if debug_enabled():            # SYMEHP_DEBUG=1: the traceback, not the one line
+            raise
         message = " ".join(str(exc).split())
         print(f"{PROG}: {message}", file=sys.stderr)
         return 2

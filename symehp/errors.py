@@ -34,6 +34,21 @@ class ModeInstabilityError(SymehpError, ArithmeticError):
         self.where = where
 
 
+class ValidityWarning(UserWarning):
+    """A result lies outside the regime where the paper's lowest-order theory holds.
+
+    Lowest-order (Eq. 8) theory assumes the electronic damping of each mode is
+    small compared to its frequency: the electrons neither shift nor broaden
+    the mode propagator ``D^r`` and the baths are sampled at ``Omega_k``.
+    :func:`symehp.mode_occupation` issues this warning when the electronic
+    linewidth ``gamma_e,k = |sum_ab Lambda^{ab}_kk(Omega_k)| / (2 Omega_k)`` (the
+    analogue of ``gamma_ph``) exceeds ``Omega_k`` (quality factor below 1):
+    the numbers are then those of the formula, not of the physical system.
+    A warning, not an error: filter it with ``warnings.filterwarnings("ignore",
+    category=symehp.ValidityWarning)`` when exploring such models deliberately.
+    """
+
+
 class ProofError(SymehpError, AssertionError):
     """A symbolic identity did not reduce to zero.
 

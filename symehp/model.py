@@ -51,6 +51,54 @@ def _as_matrix(value, name):
     return mat
 
 
+def _non_finite(value):
+    """A description of ``value`` if it is an inf or NaN number, else None.
+
+    Catches SymPy's ``nan``, ``oo``, ``-oo`` and ``zoo`` (what NumPy's and
+    Python's inf and NaN become), expressions containing them, and numbers
+    that overflow double precision (e.g. ``exp(10**6)``).  Symbolic entries
+    that may well be finite (``x + 1``) are not judged.
+    """
+    value = sp.sympify(value)
+    for atom, text in ((sp.nan, "nan"), (sp.oo, "inf"), (-sp.oo, "-inf"),
+                       (sp.zoo, "complex infinity")):
+        if value is atom:
+            return text
+    if value.has(sp.nan, sp.oo, -sp.oo, sp.zoo):
+        inf = sp.Symbol("inf")
+        return str(value.xreplace({sp.oo: inf, -sp.oo: -inf, sp.zoo: sp.Symbol("complex_infinity")}))
+    if value.is_number:
+        try:
+            number = complex(value)
+        except OverflowError:
+            return f"{value}, which overflows double precision"
+        except (TypeError, ValueError):
+            return None
+        if not (np.isfinite(number.real) and np.isfinite(number.imag)):
+            return f"{value}, which overflows double precision"
+    return None
+
+
+def _check_finite_matrix(mat, name):
+    """ModelError naming the first entry of ``mat`` that is inf or NaN."""
+    for i in range(mat.rows):
+        for j in range(mat.cols):
+            what = _non_finite(mat[i, j])
+            if what is not None:
+                raise ModelError(f"{name}[{i}, {j}] is not finite ({what}); every entry of "
+                                 f"{name} must be a finite number or a SymPy expression")
+    return mat
+
+
+def _check_finite_list(values, name):
+    """ModelError naming the first of ``values`` (omega or gamma_ph) that is inf or NaN."""
+    for k, value in enumerate(values):
+        what = _non_finite(value)
+        if what is not None:
+            raise ModelError(f"{name}[{k}] is not finite ({what}); {name} must be finite")
+    return values
+
+
 def _is_zero(expr):
     """Decide ``expr == 0``: True, False, or None when SymPy cannot tell."""
     expr = sp.sympify(expr)
@@ -136,6 +184,9 @@ def _as_matrix_list(value, name):
         if value.ndim == 2:
             return [_as_matrix(value, f"{name}[0]")]
         if value.ndim == 3:
+            if value.shape[0] == 0:
+                raise ModelError(f"{name} must hold at least one coupling matrix, got shape "
+                                 f"{value.shape}")
             return [_as_matrix(v, f"{name}[{k}]") for k, v in enumerate(value)]
         raise ModelError(f"{name} must be a matrix or a list of K matrices, got shape {value.shape}")
     if isinstance(value, sp.MatrixBase):
@@ -186,12 +237,22 @@ class Junction:
     (2, 1)
     """
 
+    #: the model's fields: fixed once the Junction is built (its numbers are cached)
+    _FIELDS = frozenset({"H", "gamma_L", "gamma_R", "M", "omega", "gamma_ph"})
+
     def __init__(self, H, gamma_L, gamma_R, M, omega, gamma_ph):
-        self.H = _as_matrix(H, "H")
+        # every entry is checked to be finite as soon as it is read, before any
+        # other check could trip over an inf or NaN
+        self.H = _check_finite_matrix(_as_matrix(H, "H"), "H")
         n = self.H.rows
-        self.gamma_L = _as_matrix(gamma_L, "gamma_L")
-        self.gamma_R = _as_matrix(gamma_R, "gamma_R")
-        self.M = tuple(_as_matrix_list(M, "M"))
+        if n == 0:
+            raise ModelError(
+                f"H must have at least one level (an N x N matrix with N >= 1), got shape "
+                f"{self.H.shape}")
+        self.gamma_L = _check_finite_matrix(_as_matrix(gamma_L, "gamma_L"), "gamma_L")
+        self.gamma_R = _check_finite_matrix(_as_matrix(gamma_R, "gamma_R"), "gamma_R")
+        self.M = tuple(_check_finite_matrix(m, f"M[{k}]")
+                       for k, m in enumerate(_as_matrix_list(M, "M")))
         for name, mat in [("gamma_L", self.gamma_L), ("gamma_R", self.gamma_R)] + [
                 (f"M[{k}]", m) for k, m in enumerate(self.M)]:
             if mat.shape != (n, n):
@@ -202,8 +263,8 @@ class Junction:
         for k, m in enumerate(self.M):
             _check_hermitian(m, f"M[{k}]")
         k_modes = len(self.M)
-        omegas = _as_list(omega, "omega")
-        dampings = _as_list(gamma_ph, "gamma_ph")
+        omegas = _check_finite_list(_as_list(omega, "omega"), "omega")
+        dampings = _check_finite_list(_as_list(gamma_ph, "gamma_ph"), "gamma_ph")
         if len(omegas) != k_modes:
             raise ModelError(f"omega has {len(omegas)} entries but M has {k_modes} coupling matrices")
         if len(dampings) != k_modes:
@@ -211,6 +272,15 @@ class Junction:
         self.omega = tuple(_check_sign(w, f"omega[{k}]", strict=True) for k, w in enumerate(omegas))
         self.gamma_ph = tuple(_check_sign(g, f"gamma_ph[{k}]", strict=False)
                               for k, g in enumerate(dampings))
+        self.__dict__["_built"] = True
+
+    def __setattr__(self, name, value):
+        # numeric() and free_symbols are cached: a field changed in place would make them stale
+        if name in self._FIELDS and self.__dict__.get("_built"):
+            raise AttributeError(
+                f"Junction.{name} cannot be reassigned (the model's numbers are cached); build a "
+                "new Junction, or use model.subs({...}) for symbolic entries")
+        super().__setattr__(name, value)
 
     # -- shape and content
     @property
@@ -254,6 +324,8 @@ class Junction:
     def numeric(self):
         """The model as NumPy arrays (:class:`NumericJunction`); cached.
 
+        The arrays are read-only (the numeric layer caches its work under a
+        hash of them); to change a number, build a new :class:`Junction`.
         Raises :class:`~symehp.errors.ModelError` if symbols remain.
         """
         if self.free_symbols:
@@ -286,14 +358,40 @@ class Junction:
 
 @dataclass(frozen=True, eq=False)
 class NumericJunction:
-    """The arrays of a numeric :class:`Junction` (complex matrices, real modes)."""
+    """The arrays of a numeric :class:`Junction` (complex matrices, real modes).
 
-    H: np.ndarray
-    gamma_L: np.ndarray
-    gamma_R: np.ndarray
-    M: np.ndarray          # shape (K, N, N)
-    omega: np.ndarray      # shape (K,)
-    gamma_ph: np.ndarray   # shape (K,)
+    The arrays are the NumericJunction's own read-only copies (made in
+    ``__post_init__``, also when one is built directly), so that :attr:`key`,
+    the hash under which compiled pole expansions are cached, always matches
+    the numbers: ``numeric.H[0, 0] = 0.9`` raises ``ValueError`` (read-only)
+    instead of silently leaving a stale cache behind.
+    """
+
+    H: np.ndarray          # shape (N, N), complex
+    gamma_L: np.ndarray    # shape (N, N), complex
+    gamma_R: np.ndarray    # shape (N, N), complex
+    M: np.ndarray          # shape (K, N, N), complex
+    omega: np.ndarray      # shape (K,), float
+    gamma_ph: np.ndarray   # shape (K,), float
+
+    def __post_init__(self):
+        for name, dtype, ndim in (("H", complex, 2), ("gamma_L", complex, 2),
+                                  ("gamma_R", complex, 2), ("M", complex, 3),
+                                  ("omega", float, 1), ("gamma_ph", float, 1)):
+            try:
+                arr = np.array(getattr(self, name), dtype=dtype, copy=True)
+            except (TypeError, ValueError) as exc:
+                raise ModelError(f"NumericJunction.{name} could not be read as a "
+                                 f"{np.dtype(dtype).name} array: {exc}") from exc
+            if arr.ndim != ndim:
+                raise ModelError(f"NumericJunction.{name} must be {ndim}-d, got shape {arr.shape}")
+            arr.flags.writeable = False
+            object.__setattr__(self, name, arr)
+
+    def __reduce__(self):
+        # copies and pickles are rebuilt through __post_init__ (read-only arrays, fresh key)
+        return (type(self), (self.H, self.gamma_L, self.gamma_R, self.M, self.omega,
+                             self.gamma_ph))
 
     @property
     def N(self):

@@ -57,3 +57,90 @@ THREE_LEVEL_B = dict(
     M=[np.array([[0.1, 0.05 - 0.02j, 0], [0.05 + 0.02j, -0.05, 0.03], [0, 0.03, 0.02]]),
        np.array([[0, 0.04j, 0.06], [-0.04j, 0.02, 0], [0.06, 0, -0.03]])],
     omega=[1.0, 1.2], gamma_ph=[0.01, 0.02])
+
+
+# mpmath linear algebra on nested lists (much faster than mp.matrix for 2-3 levels)
+
+def mp_matrix(a):
+    """Nested lists of mpc (exact conversion of the double-precision entries)."""
+    return [[mp.mpc(complex(x).real, complex(x).imag) for x in row] for row in np.asarray(a)]
+
+
+def mp_factor(gamma):
+    """Columns b_r with Gamma = sum_r b_r b_r^+ (mpmath Hermitian eigendecomposition)."""
+    ev, vec = mp.eighe(mp.matrix(mp_matrix(gamma)))
+    n = len(gamma)
+    top = max([abs(x) for x in ev] + [mp.mpf(0)])
+    cols = []
+    for r in range(n):
+        if ev[r] > mp.mpf("1e-16") * top:
+            root = mp.sqrt(ev[r])
+            cols.append([vec[i, r] * root for i in range(n)])
+    return cols
+
+
+def mp_solve(a, rhs):
+    """Solutions x_c of a x_c = rhs_c (Gaussian elimination with partial pivoting)."""
+    n = len(a)
+    m = [list(row) + [c[i] for c in rhs] for i, row in enumerate(a)]
+    for k in range(n):
+        piv = max(range(k, n), key=lambda i: abs(m[i][k]))
+        m[k], m[piv] = m[piv], m[k]
+        for i in range(k + 1, n):
+            fac = m[i][k] / m[k][k]
+            for j in range(k, len(m[i])):
+                m[i][j] -= fac * m[k][j]
+    out = []
+    for c in range(len(rhs)):
+        x = [None] * n
+        for i in reversed(range(n)):
+            s = m[i][n + c] - mp.fsum(m[i][j] * x[j] for j in range(i + 1, n))
+            x[i] = s / m[i][i]
+        out.append(x)
+    return out
+
+
+# vectorized adaptive quadrature (the inner integrals of the double-quadrature references)
+
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(10)
+
+
+def adaptive_gauss(f, edges, rtol, max_rounds=60):
+    """int f(x) dx over [edges[0], edges[-1]] (split at every edge), f vectorized.
+
+    ``f`` maps nodes of shape (k,) to values of shape (k, ...).  Globally adaptive
+    bisection with the 10-point Gauss-Legendre rule, every panel of a round in one
+    call of ``f``: a panel's value is compared with the sum over its two halves,
+    and a panel whose difference exceeds its share (by width) of ``rtol`` times the
+    max-norm of the total is bisected (its halves' values become its children's
+    coarse values).  The difference bounds the error of the coarse value; the sum of
+    the halves (returned) is much better.  Raises RuntimeError if not converged.
+    """
+    edges = np.asarray(edges, float)
+    length = edges[-1] - edges[0]
+
+    def rule(a, b):
+        mid, half = (a + b) / 2, (b - a) / 2
+        nodes = mid[:, None] + half[:, None] * _GL_NODES
+        vals = np.asarray(f(nodes.ravel()))
+        vals = vals.reshape(a.size, _GL_NODES.size, *vals.shape[1:])
+        return half.reshape(-1, *[1] * (vals.ndim - 2)) * np.tensordot(_GL_WEIGHTS, vals, (0, 1))
+
+    a, b = edges[:-1], edges[1:]
+    coarse = rule(a, b)
+    accepted = np.zeros(coarse.shape[1:], coarse.dtype)
+    for _ in range(max_rounds):
+        mid = (a + b) / 2
+        halves = rule(np.concatenate([a, mid]), np.concatenate([mid, b]))
+        left, right = halves[:a.size], halves[a.size:]
+        fine = left + right
+        err = np.abs(fine - coarse).reshape(a.size, -1).max(axis=1)
+        total = accepted + fine.sum(axis=0)
+        ok = err <= rtol * np.abs(total).max() * (b - a) / length
+        accepted = accepted + fine[ok].sum(axis=0)
+        if ok.all():
+            return accepted
+        bad = ~ok
+        a, b = np.concatenate([a[bad], mid[bad]]), np.concatenate([mid[bad], b[bad]])
+        coarse = np.concatenate([left[bad], right[bad]])
+    raise RuntimeError(f"adaptive_gauss did not reach rtol={rtol} in {max_rounds} rounds")

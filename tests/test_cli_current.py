@@ -328,6 +328,27 @@ def test_missing_file(capsys, tmp_path):
     _expect_error(capsys, "--model", path, words=[str(path), "no such file"])
 
 
+def test_unreadable_model_paths(capsys, tmp_path):
+    folder = tmp_path / "folder.json"
+    folder.mkdir()
+    _expect_error(capsys, "--model", folder, words=[str(folder), "cannot read the file"])
+    blocker = tmp_path / "plain"
+    blocker.write_text("")
+    _expect_error(capsys, "--model", blocker / "m.toml", words=[str(blocker / "m.toml")])
+    binary = tmp_path / "binary.json"
+    binary.write_bytes(b"\xff\xfe\x00{")
+    _expect_error(capsys, "--model", binary, words=[str(binary), "not a UTF-8 text file"])
+
+
+def test_symehp_debug_gives_the_traceback(capsys, tmp_path, monkeypatch):
+    path = tmp_path / "nowhere.toml"
+    monkeypatch.setenv("SYMEHP_DEBUG", "1")
+    with pytest.raises(ModelError, match="no such file"):
+        main(["current", "--model", str(path)])
+    monkeypatch.setenv("SYMEHP_DEBUG", "0")
+    _expect_error(capsys, "--model", path, words=["no such file"])
+
+
 @pytest.mark.parametrize("argv, words", [
     (["--T-e", "-0.1"], ["--T-e", "must be >= 0"]),
     (["--T-ph", "-1"], ["--T-ph", "must be >= 0"]),

@@ -2,8 +2,10 @@
 
 References are independent of symehp's closed forms: the energy current is an
 mpmath double integral (energy inside, frequency outside) of the conventions'
-formula written out for the two-level model, and the mode occupation uses the
-30-digit energy quadrature of ``test_precise.reference``.
+formula written out for the two-level model, and the mode occupation uses a
+35-digit energy quadrature of the channel sums with spectral functions from
+mpmath linear solves (that of ``test_precise.reference``, all channels in one
+integrand).
 """
 
 import mpmath as mp
@@ -11,7 +13,7 @@ import numpy as np
 import pytest
 
 import symehp
-from test_precise import reference
+from _shared import mp_factor, mp_matrix, mp_solve
 
 DPS = 30
 P2 = dict(eps1=0.5, eps2=-0.5, gamma1=0.2, gamma2=0.2, m=0.1, omega=1.0, gamma_ph=0.05)
@@ -104,18 +106,67 @@ def test_equilibrium_current_vanishes_to_working_precision():
     assert abs(double - float(small)) < 1e-20
 
 
+def channel_sums_reference(model, mode, omega, mu_L, mu_R, T_e, dps=DPS + 5):
+    """(sum over the four channels of Lambda_kk, the same of Pi^<_kk) at ``omega``, k = mode.
+
+    One mpmath energy quadrature of a complex integrand (real part: the DOS
+    weights f_b - f_a, imaginary part: the emission weights f_a (1 - f_b)), with
+    A_a(e) = sum_r (G^r(e) b_r)(G^r(e) b_r)^+ from linear solves (Gamma_a = sum_r
+    b_r b_r^+): the quadrature of ``test_precise.reference`` summed inside the
+    integrand, so one integral instead of eight.
+    """
+    nm = model.numeric()
+    size = nm.N
+    with mp.workdps(dps):
+        h, g_l, g_r = (mp_matrix(x) for x in (nm.H, nm.gamma_L, nm.gamma_R))
+        h_eff = [[h[i][j] - mp.mpc(0, 0.5) * (g_l[i][j] + g_r[i][j]) for j in range(size)]
+                 for i in range(size)]
+        cols = [mp_factor(nm.gamma_L), mp_factor(nm.gamma_R)]
+        n_left = len(cols[0])
+        m_k = mp_matrix(nm.M[mode])
+        mus = [mp.mpf(mu_L), mp.mpf(mu_R)]
+        t_e, w = mp.mpf(T_e), mp.mpf(omega)
+
+        def fermi(x):
+            return 1 / (mp.exp(x / t_e) + 1)
+
+        def g_times(e):
+            lhs = [[(e if i == j else 0) - h_eff[i][j] for j in range(size)] for i in range(size)]
+            sol = mp_solve(lhs, cols[0] + cols[1])
+            return [sol[:n_left], sol[n_left:]]
+
+        def integrand(e):
+            c, d = g_times(e), g_times(e - w)
+            mc = [[[mp.fdot(row, x) for row in m_k] for x in c_a] for c_a in c]
+            dos = emission = mp.mpf(0)
+            for a in range(2):
+                f_a = fermi(e - mus[a])
+                for b in range(2):
+                    f_b = fermi(e - w - mus[b])
+                    # tr[M A_a(e) M A_b(e - w)] = sum_rs |d_s^+ M c_r|^2 (M Hermitian)
+                    kern = mp.fsum(abs(mp.fdot([mp.conj(v) for v in y], mx)) ** 2
+                                   for mx in mc[a] for y in d[b]) / (2 * mp.pi)
+                    dos += kern * (f_b - f_a)
+                    emission += kern * f_a * (1 - f_b)
+            return mp.mpc(dos, emission)
+
+        levels = [mp.mpf(x) for x in np.diag(nm.H).real]
+        edges = {*mus, *(x + w for x in mus), *levels, *(x + w for x in levels)}
+        total = mp.quad(integrand, [-mp.inf] + sorted(edges) + [mp.inf])
+        return mp.re(total), mp.im(total)
+
+
 def test_mode_occupation_dps30_against_independent_quadrature():
     from _shared import three_level_simple
     model = three_level_simple()
     kw = dict(mu_L=0.3, mu_R=-0.25, T_e=0.06, T_ph=0.04)
     got = symehp.mode_occupation(model, 1, **kw, dps=DPS)
     omega = 0.7
-    with mp.workdps(DPS + 10):
+    with mp.workdps(DPS + 5):
+        dos, emission = channel_sums_reference(model, 1, omega, 0.3, -0.25, 0.06)
         damping = 2 * mp.mpf(omega) * mp.mpf(0.02)
-        emission = damping / mp.expm1(mp.mpf(omega) / mp.mpf(0.04))
-        for ch in ("LL", "RR", "RL", "LR"):
-            damping += mp.re(reference(model, ch, omega, 0.3, -0.25, 0.06, 0.06, "dos", 1, 1))
-            emission += mp.re(reference(model, ch, omega, 0.3, -0.25, 0.06, 0.06, "emission", 1, 1))
+        emission += damping / mp.expm1(mp.mpf(omega) / mp.mpf(0.04))
+        damping += dos
         n = emission / damping
         t_eff = omega / mp.log1p(1 / n)
     with mp.workdps(DPS):

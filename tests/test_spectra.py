@@ -83,44 +83,8 @@ def _tanh_sinh(f, a, b, atol, rtol=1e-8, max_level=_MAX_LEVEL):
 
 
 from _shared import THREE_LEVEL_B, fermi_mp as _fermi_mp  # noqa: E402
-
-
-def _mp_matrix(a):
-    return [[mp.mpc(complex(x).real, complex(x).imag) for x in row] for row in np.asarray(a)]
-
-
-def _factor(gamma):
-    """Columns b_r with Gamma = sum_r b_r b_r^+ (mpmath Hermitian eigendecomposition)."""
-    ev, vec = mp.eighe(mp.matrix(_mp_matrix(gamma)))
-    n = len(gamma)
-    top = max([abs(x) for x in ev] + [mp.mpf(0)])
-    cols = []
-    for r in range(n):
-        if ev[r] > mp.mpf("1e-16") * top:
-            root = mp.sqrt(ev[r])
-            cols.append([vec[i, r] * root for i in range(n)])
-    return cols
-
-
-def _solve(a, rhs):
-    """Solutions x_c of a x_c = rhs_c (Gaussian elimination with partial pivoting)."""
-    n = len(a)
-    m = [list(row) + [c[i] for c in rhs] for i, row in enumerate(a)]
-    for k in range(n):
-        piv = max(range(k, n), key=lambda i: abs(m[i][k]))
-        m[k], m[piv] = m[piv], m[k]
-        for i in range(k + 1, n):
-            fac = m[i][k] / m[k][k]
-            for j in range(k, len(m[i])):
-                m[i][j] -= fac * m[k][j]
-    out = []
-    for c in range(len(rhs)):
-        x = [None] * n
-        for i in reversed(range(n)):
-            s = m[i][n + c] - mp.fsum(m[i][j] * x[j] for j in range(i + 1, n))
-            x[i] = s / m[i][i]
-        out.append(x)
-    return out
+from _shared import mp_factor as _factor, mp_matrix as _mp_matrix  # noqa: E402
+from _shared import mp_solve as _solve  # noqa: E402
 
 
 class Reference:

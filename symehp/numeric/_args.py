@@ -1,9 +1,28 @@
-"""Checking and broadcasting the numeric arguments of the public functions."""
+"""Checking and broadcasting the numeric arguments of the public functions.
+
+* :func:`real_array` reads one argument (a chemical potential, temperature or
+  frequency) as a float array and rejects what is not a finite real number in
+  the supported range, naming the argument;
+* :func:`electrode_temperatures` turns ``T_e`` or ``(T_L, T_R)`` into the two
+  electrode temperatures;
+* :func:`broadcast_parameters` broadcasts the checked arguments together, with
+  a :class:`~symehp.errors.ParameterError` naming the arguments (as the user
+  gave them) whose shapes do not fit.
+"""
 
 import numpy as np
 
 from ..errors import ModelError, ParameterError
 from ..model import Junction
+
+__all__ = ["MAX_MAGNITUDE", "numeric_model", "real_array", "electrode_temperatures",
+           "broadcast_parameters"]
+
+#: Largest supported |value| of a chemical potential, temperature or frequency (energy
+#: units).  The numerics square and fourth-power these (mode propagators, Fermi and
+#: Bose tails, quadrature windows), so beyond ~1e77 double precision overflows; 1e30
+#: leaves a wide margin and is far beyond any physical ratio to a model's energies.
+MAX_MAGNITUDE = 1e30
 
 
 def numeric_model(model):
@@ -13,28 +32,86 @@ def numeric_model(model):
     return model.numeric()
 
 
+def _kind_error(name, what):
+    return ParameterError(f"{name} must be a real number or array, got {what}")
+
+
 def real_array(value, name, *, nonnegative=False):
-    """``value`` as a float array; rejects complex, NaN, inf and (optionally) negatives."""
+    """``value`` as a float array, checked.
+
+    Parameters
+    ----------
+    value : array_like
+        Real number(s): Python or NumPy ints and floats (also objects with
+        ``__float__`` such as SymPy or mpmath numbers), energy units.
+    name : str
+        The argument's name, for error messages.
+    nonnegative : bool
+        Also require ``value >= 0`` (temperatures).
+
+    Returns
+    -------
+    ndarray of float
+        A new array of the shape of ``value``.
+
+    Raises
+    ------
+    ParameterError
+        For a missing value (None), strings or bytes (also inside arrays:
+        ``"0.1"`` is not parsed), booleans, complex numbers, ragged nested
+        sequences, NaN or inf, ``|value| > MAX_MAGNITUDE`` (1e30) and, with
+        ``nonnegative``, negative values.
+    """
     if value is None:
         raise ParameterError(f"{name} is required")
-    arr = np.asarray(value)
-    if arr.dtype == object or arr.dtype.kind not in "biuf":
-        if arr.dtype.kind == "c":
-            raise ParameterError(f"{name} must be real, got a complex value")
+    if isinstance(value, (str, bytes)):
+        raise _kind_error(name, "a string")
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:       # ragged nested sequences
+        raise ParameterError(
+            f"{name} must be a real number or a rectangular array, got a ragged or "
+            f"unreadable sequence ({exc})") from exc
+    kind = arr.dtype.kind
+    if kind in "USa":
+        raise _kind_error(name, "a string")
+    if kind == "b":
+        raise _kind_error(name, "a boolean (True/False)")
+    if kind == "c":
+        raise ParameterError(f"{name} must be real, got a complex value")
+    if kind == "O":
+        for item in arr.flat:
+            if isinstance(item, (str, bytes)):
+                raise _kind_error(name, "a string")
+            if isinstance(item, (bool, np.bool_)):
+                raise _kind_error(name, "a boolean (True/False)")
+            if isinstance(item, (complex, np.complexfloating)):
+                raise ParameterError(f"{name} must be real, got a complex value")
         try:
             arr = arr.astype(float)
         except (TypeError, ValueError) as exc:
             raise ParameterError(f"{name} must be a real number or array: {exc}") from exc
+    elif kind not in "iuf":
+        raise _kind_error(name, f"an array of dtype {arr.dtype}")
     arr = arr.astype(float)
     if not np.all(np.isfinite(arr)):
         raise ParameterError(f"{name} must be finite, got {arr[~np.isfinite(arr)].ravel()[:3]}")
+    if np.any(np.abs(arr) > MAX_MAGNITUDE):
+        worst = float(arr.ravel()[np.argmax(np.abs(arr.ravel()))])
+        raise ParameterError(
+            f"{name} = {worst:.6g} is beyond the supported range |{name}| <= {MAX_MAGNITUDE:g} "
+            "(energy units)")
     if nonnegative and np.any(arr < 0):
         raise ParameterError(f"{name} must be >= 0 (a temperature), got {arr[arr < 0].ravel()[:3]}")
     return arr
 
 
 def electrode_temperatures(T_e, T_L, T_R):
-    """``(T_L, T_R)`` from either ``T_e`` (both electrodes) or ``T_L`` and ``T_R``."""
+    """``(T_L, T_R)`` from either ``T_e`` (both electrodes) or ``T_L`` and ``T_R``.
+
+    With ``T_e`` both entries are the *same* array object: that is how
+    :func:`broadcast_parameters` knows to name it ``T_e`` in its messages.
+    """
     if T_e is not None:
         if T_L is not None or T_R is not None:
             raise ParameterError("give either T_e (both electrodes) or T_L and T_R, not both")
@@ -46,3 +123,72 @@ def electrode_temperatures(T_e, T_L, T_R):
             "electron temperature missing: give T_e, or both T_L and T_R "
             f"(missing {', '.join(missing)})")
     return real_array(T_L, "T_L", nonnegative=True), real_array(T_R, "T_R", nonnegative=True)
+
+
+#: keywords passed the same array object are one user argument: T_L and T_R are T_e
+_ALIASES = {frozenset({"T_L", "T_R"}): "T_e"}
+
+
+def _user_arguments(named):
+    """``[(label, shape)]``: keywords bound to one array object merged under one label."""
+    groups = []                      # [(names, array)]
+    for key, value in named.items():
+        for names, array in groups:
+            if array is value:
+                names.append(key)
+                break
+        else:
+            groups.append(([key], value))
+    out = []
+    for names, array in groups:
+        label = names[0] if len(names) == 1 else _ALIASES.get(frozenset(names), " = ".join(names))
+        out.append((label, np.shape(array)))
+    return out
+
+
+def broadcast_parameters(**named):
+    """Broadcast the keyword arguments together; the arrays in the given order.
+
+    Parameters
+    ----------
+    **named : array_like
+        Argument name -> value (already checked, e.g. by :func:`real_array`),
+        e.g. ``broadcast_parameters(mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R, T_ph=T_ph)``.
+        Values that are one and the same object (``T_L`` and ``T_R`` from
+        :func:`electrode_temperatures` given ``T_e``) are reported under one
+        name (``T_e``), so that messages use the names the user gave.
+
+    Returns
+    -------
+    tuple of ndarray (float)
+        Broadcast views (not to be written to), one per keyword, in the order given.
+
+    Raises
+    ------
+    ParameterError
+        When the shapes cannot be broadcast together: names two arguments
+        that conflict and lists the shapes of all, e.g. ``mu_L (shape (3,)),
+        T_e (shape (2,)) cannot be broadcast together``.
+    """
+    arrays = [np.asarray(v, dtype=float) for v in named.values()]
+    try:
+        out = np.broadcast_arrays(*arrays)
+    except ValueError:
+        users = _user_arguments(named)
+        pair = None
+        for i, (name_i, shape_i) in enumerate(users):
+            for name_j, shape_j in users[i + 1:]:
+                try:
+                    np.broadcast_shapes(shape_i, shape_j)
+                except ValueError:
+                    pair = ((name_i, shape_i), (name_j, shape_j))
+                    break
+            if pair:
+                break
+        shown = pair or tuple(users)
+        listing = ", ".join(f"{n} (shape {s})" for n, s in shown)
+        everything = ", ".join(f"{n} {s}" for n, s in users)
+        raise ParameterError(
+            f"{listing} cannot be broadcast together (NumPy broadcasting; all shapes: "
+            f"{everything})") from None
+    return tuple(out)

@@ -138,7 +138,7 @@ def point_data(model, mu_L, mu_R, T):
 _BLOCK = 2048
 
 
-def diagonal_spectra(model, data, w, owner):
+def diagonal_spectra(model, data, w, owner, point_scale=None):
     """Mode-diagonal ``(Lambda_kk, Pi^<_kk)`` of every channel with non-zero traces.
 
     Parameters
@@ -149,6 +149,14 @@ def diagonal_spectra(model, data, w, owner):
         Frequency nodes.
     owner : (M,) int
         The parameter point of each node.
+    point_scale : (B, 4) float, optional
+        The size of ``Lambda`` of each channel (``CHANNELS`` order) at each
+        parameter point: its largest value at the nodes so far, updated in
+        place.  A node whose pole-pair sum cancels is then flagged only if
+        its round-off (``~1e-16`` of the gross sum) is significant against
+        that scale, not against its own value: far beyond the band the
+        spectra are 1e-12 of their peak, and their last digits do not matter
+        for any integral over frequency.
 
     Returns
     -------
@@ -159,13 +167,20 @@ def diagonal_spectra(model, data, w, owner):
     """
     w = np.asarray(w, float)
     owner = np.asarray(owner)
-    if w.size <= _BLOCK:
-        return _block(model, data, w, owner)
+    from .spectra import MAX_CANCELLATION
     parts = [_block(model, data, w[i:i + _BLOCK], owner[i:i + _BLOCK])
-             for i in range(0, w.size, _BLOCK)]
+             for i in range(0, max(w.size, 1), _BLOCK)]
     spectra = {name: tuple(np.concatenate([part[0][name][i] for part in parts]) for i in (0, 1))
                for name in parts[0][0]}
-    return spectra, np.concatenate([part[1] for part in parts])
+    top = np.concatenate([part[1] for part in parts])       # (M, channels): |Lambda|
+    big = np.concatenate([part[2] for part in parts])       # gross pole-pair sums, same units
+    if point_scale is not None:
+        columns = [_CHANNEL_INDEX[ch.name] for ch, *_ in model.channels]
+        for j, c in enumerate(columns):
+            np.maximum.at(point_scale[:, c], owner, top[:, j])
+            top[:, j] = np.maximum(top[:, j], point_scale[owner, c])
+    bad = np.any((big > MAX_CANCELLATION * top) & (big > 0), axis=-1)
+    return spectra, bad
 
 
 class _TaylorBatch:
@@ -193,9 +208,13 @@ class _TaylorBatch:
         self.requests = []
 
 
+_CHANNEL_INDEX = {ch.name: i for i, ch in enumerate(CHANNELS)}
+
+
 def _block(model, data, w, owner):
-    """:func:`diagonal_spectra` on one block of nodes."""
-    from .spectra import MAX_CANCELLATION
+    """:func:`diagonal_spectra` on one block of nodes: the spectra, and per node and
+    channel (in ``model.channels`` order) ``max_k |Lambda_kk|`` and the gross
+    pole-pair sum in the same units."""
     mu_pts, T_pts, phi0_pts = data
     mu = mu_pts[:, owner]                                    # (2, M)
     T = T_pts[owner]
@@ -220,19 +239,24 @@ def _block(model, data, w, owner):
               for (_, _, d, mu_a, mu_b, phis), first in zip(setups, firsts)]
     batch.run()
     spectra = {}
-    bad = np.zeros(w.shape, dtype=bool)
+    tops, bigs = [], []
     for (ch, (alpha, beta, gross_coef), d, *_), done in zip(setups, finish):
         flat = done().reshape(w.size, -1)
         re, im = flat.real, flat.imag
         # Re S_k; einsum, not matmul: BLAS on these thin arrays costs milliseconds in threads
         total = np.einsum("mp,kp->mk", re, alpha) + np.einsum("mp,kp->mk", im, beta)
         gross = np.einsum("mp,kp->mk", np.abs(re) + np.abs(im), gross_coef)
-        top = np.max(np.abs(total), axis=-1)
-        big = np.max(gross, axis=-1)
-        bad |= (big > MAX_CANCELLATION * top) & (big > 0)
+        # in units of Lambda = -(d / 2 pi) S; at d = 0 (Lambda = 0 there) the units of S
+        unit = np.where(d != 0, np.abs(d) / _TWO_PI, 1.0)
+        tops.append(unit * np.max(np.abs(total), axis=-1))
+        bigs.append(unit * np.max(gross, axis=-1))
         spectra[ch.name] = (-(d[:, None] * total) / _TWO_PI,
                             -(x_bose(d, T)[:, None] * total) / _TWO_PI)
-    return spectra, bad
+    n_ch = len(tops)
+    shape = (w.size, n_ch)
+    top = np.stack(tops, axis=-1) if n_ch else np.zeros(shape)
+    big = np.stack(bigs, axis=-1) if n_ch else np.zeros(shape)
+    return spectra, top, big
 
 
 def _close(sep_re, sep_im, x_re, x_im, T):

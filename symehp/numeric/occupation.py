@@ -13,22 +13,35 @@ bath with ``mu_ab > Omega`` is population-inverted); when the total is not
 positive there is no steady state and :class:`ModeInstabilityError` is raised.
 The effective temperature solves ``n_B(Omega_k, T_k) = n_k``:
 ``T_k = Omega_k / log(1 + 1/n_k)``.
+
+Units: ``Lambda`` and ``Gamma_ph`` are both "damping" in the units of
+``Gamma_ph(w) = 2 w gamma_ph``; the electronic counterpart of the linewidth
+``gamma_ph`` is ``gamma_e = Lambda(Omega) / (2 Omega)``.  Lowest order assumes
+``|gamma_e| << Omega``; :class:`~symehp.errors.ValidityWarning` is issued when
+``|gamma_e| > VALIDITY_RATIO * Omega``.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..ehp import CHANNELS
-from ..errors import ModeInstabilityError, ParameterError
+from ..errors import ModeInstabilityError, ModelError, ParameterError, ValidityWarning
 from .poles import pole_expansion
 from .spectra import _check_dps, channel_spectra
 from .stats import bose
-from ._args import electrode_temperatures, numeric_model, real_array
+from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
 
-__all__ = ["ModeOccupation", "mode_occupation"]
+__all__ = ["ModeOccupation", "mode_occupation", "VALIDITY_RATIO"]
+
+#: ValidityWarning when the electronic linewidth |sum_ab Lambda_kk(Omega_k)| / (2 Omega_k)
+#: of a mode exceeds this multiple of Omega_k (quality factor below 1: the mode is no
+#: longer a resonance).  The paper's models stay far below: the two-level model with
+#: m = 0.1 reaches 0.05, the test suite's models at most ~0.15.
+VALIDITY_RATIO = 1.0
 
 
 @dataclass
@@ -91,6 +104,42 @@ def _parts(numeric, mode, arrays):
     return damping_parts, emission_parts
 
 
+def _electronic_damping(damping_parts):
+    """``sum_ab Lambda^{ab}_kk(Omega_k)`` as floats (also for the mpmath parts)."""
+    return np.asarray(sum(np.asarray(damping_parts[ch.name], dtype=float) for ch in CHANNELS),
+                      dtype=float)
+
+
+def _check_coupled(numeric, mode, damping_parts):
+    """ModelError when nothing at all damps ``mode`` (no phonon bath, no EHP bath)."""
+    if float(numeric.gamma_ph[mode]) != 0:
+        return
+    if all(np.all(np.asarray(damping_parts[ch.name], dtype=float) == 0) for ch in CHANNELS):
+        raise ModelError(
+            f"mode {mode} is coupled to no bath: gamma_ph[{mode}] = 0 and no broadened "
+            f"electronic level couples to it (every EHP damping of mode {mode} vanishes, e.g. "
+            "gamma_L = gamma_R = 0), so nothing fixes its occupation; give the mode a phonon "
+            "damping gamma_ph > 0 or the levels a broadening")
+
+
+def _check_validity(mode, omega, damping_parts, stable):
+    """ValidityWarning where the electronic linewidth of the mode exceeds VALIDITY_RATIO * Omega."""
+    electronic = _electronic_damping(damping_parts)
+    ratio = np.where(stable, np.abs(electronic) / (2 * omega * omega), 0.0)
+    if not np.any(ratio > VALIDITY_RATIO):
+        return
+    worst = np.unravel_index(np.argmax(ratio), ratio.shape) if ratio.ndim else ()
+    where = f" (largest at broadcast index {tuple(int(i) for i in worst)})" if ratio.ndim else ""
+    lam = float(electronic[worst])
+    warnings.warn(
+        f"mode {mode} (Omega_k = {omega:g}): electronic damping sum_ab Lambda_kk(Omega_k) = "
+        f"{lam:.4g}, i.e. a linewidth |Lambda| / (2 Omega_k) = {abs(lam) / (2 * omega):.4g} = "
+        f"{float(ratio[worst]):.4g} x Omega_k{where}, above {VALIDITY_RATIO:g} x Omega_k: "
+        "lowest-order (Eq. 8) theory assumes the electronic damping of each mode is small "
+        "compared to its frequency, so this occupation is outside its validity",
+        ValidityWarning, stacklevel=3)
+
+
 def _occupation_mp(omega, emission, damping, stable, dps):
     """``n`` and ``T_eff`` as mpmath numbers (nan where unstable)."""
     import mpmath as mp
@@ -133,6 +182,31 @@ def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=
     -------
     ModeOccupation
         ``.n``, ``.T_eff``, ``.damping``, ``.emission`` and per-channel parts.
+        ``damping`` and ``emission`` are rates in the units of
+        ``Gamma_ph(Omega) = 2 Omega gamma_ph`` (energy^2 with hbar = 1).
+
+    Raises
+    ------
+    ModeInstabilityError
+        Total damping ``<= 0`` somewhere (with ``unstable="raise"``).
+    ModelError
+        The mode is coupled to no bath at all: ``gamma_ph = 0`` and every
+        EHP damping vanishes (e.g. ``gamma_L = gamma_R = 0``).
+
+    Warns
+    -----
+    ValidityWarning
+        Where the electronic linewidth ``|sum_ab Lambda_kk(Omega)| / (2 Omega)``
+        exceeds ``VALIDITY_RATIO * Omega`` (1.0; checked at the stable points):
+        lowest-order theory does not apply there.
+
+    Notes
+    -----
+    Without broadening (``gamma_L = gamma_R = 0``) the levels carry no
+    spectral weight, every EHP damping and emission is exactly 0 and the mode
+    is in equilibrium with the phonon bath: ``n = n_B(Omega, T_ph)``,
+    ``T_eff = T_ph``.  If ``gamma_ph = 0`` too, nothing damps the mode and
+    :class:`~symehp.errors.ModelError` is raised.
     """
     numeric = numeric_model(model)
     if not isinstance(mode, (int, np.integer)) or isinstance(mode, bool) or not 0 <= mode < numeric.K:
@@ -144,7 +218,8 @@ def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=
     mu_R = real_array(mu_R, "mu_R")
     T_ph = real_array(T_ph, "T_ph", nonnegative=True)
     T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
-    mu_L, mu_R, T_L, T_R, T_ph = np.broadcast_arrays(mu_L, mu_R, T_L, T_R, T_ph)
+    mu_L, mu_R, T_L, T_R, T_ph = broadcast_parameters(mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R,
+                                                      T_ph=T_ph)
     omega = float(numeric.omega[mode])
     arrays = (mu_L, mu_R, T_L, T_R, T_ph)
     if dps is None:
@@ -155,6 +230,7 @@ def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=
         from .precise_currents import occupation_parts_mp
         damping_parts, emission_parts, damping, emission = occupation_parts_mp(
             numeric, mode, arrays, dps)
+    _check_coupled(numeric, mode, damping_parts)
 
     stable = np.asarray(damping > 0, dtype=bool)
     if not np.all(stable) and unstable == "raise":
@@ -165,6 +241,7 @@ def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=
             f"{float(np.min(damping)):.4g} <= 0{where}; the current pumps the mode faster than the "
             "baths damp it (no steady occupation at lowest order)",
             mode=mode, damping=damping, where=bad)
+    _check_validity(mode, omega, damping_parts, stable)
     if dps is None:
         with np.errstate(divide="ignore", invalid="ignore"):
             n = np.where(stable, emission / np.where(stable, damping, 1.0), np.nan)

@@ -28,13 +28,13 @@ __all__ = ["transport_mp", "occupation_parts_mp"]
 
 
 def _point_arrays(model, mu_L, mu_R, T_ph, T_e, T_L, T_R):
-    from ._args import electrode_temperatures, numeric_model, real_array
+    from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
     numeric = numeric_model(model)
     mu_L = real_array(mu_L, "mu_L")
     mu_R = real_array(mu_R, "mu_R")
     T_ph = real_array(T_ph, "T_ph", nonnegative=True)
     T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
-    return numeric, np.broadcast_arrays(mu_L, mu_R, T_L, T_R, T_ph)
+    return numeric, broadcast_parameters(mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R, T_ph=T_ph)
 
 
 def _cutoff_edges(numeric, mu_LR, T_L, T_R, T_ph, dps):
@@ -117,7 +117,8 @@ def transport_mp(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, dps, 
         progress = len(points) > 1 and sys.stderr.isatty()
     if progress:
         from tqdm import tqdm
-        points = tqdm(points, desc=f"symehp: currents at {dps} digits", unit="point")
+        points = tqdm(points, desc=f"symehp: currents at {dps} digits", unit="point",
+                      mininterval=0.1 if sys.stderr.isatty() else 60.0)
     for idx in points:
         totals, err = _one_point(numeric, *(float(a[idx]) for a in arrays), dps)
         for c, total in enumerate(totals):

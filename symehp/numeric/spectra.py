@@ -17,12 +17,14 @@ a combination of digamma functions (:mod:`symehp.numeric.fermi_integrals`):
   inverses and does not cancel.
 """
 
+import warnings
+
 import numpy as np
 from .fermi_integrals import divided_difference, mixed_difference
 from .poles import pole_expansion
-from .quadrature import integrate_panels
+from .quadrature import IntegrationWarning, graded_points, integrate_panels
 from .stats import fermi, x_bose
-from ._args import electrode_temperatures, numeric_model, real_array
+from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
 from ..errors import ParameterError
 from ..ehp import channel as _channel
 
@@ -31,6 +33,10 @@ __all__ = ["ehp_dos", "emission_spectrum", "channel_spectra"]
 _TWO_PI = 2 * np.pi
 #: Fermi tails beyond this many temperatures are below exp(-40) ~ 4e-18
 _TAIL = 40.0
+#: the energy quadrature warns when it reaches less than this relative accuracy
+_WARN_RTOL = 1e-9
+#: its target
+_QUAD_RTOL = 1e-12
 
 
 def _pair_grid(expansion, omega):
@@ -46,26 +52,35 @@ def _contract(traces, pair_values):
     return np.einsum("mnpq,...pq->...mn", traces, pair_values)
 
 
-def _condition(traces, pair_values, total):
-    """How much the pole-pair sum cancels: ``max sum |T X| / max |sum T X|`` per point."""
+def _condition(traces, pair_values, total, floor=None):
+    """How much the pole-pair sum cancels: ``max sum |T X| / max |sum T X|`` per point
+    (the denominator at least ``floor``, in the units of ``total``, if given)."""
     gross = np.max(np.einsum("mnpq,...pq->...mn", np.abs(traces), np.abs(pair_values)),
                    axis=(-2, -1))
     top = np.max(np.abs(total), axis=(-2, -1))
+    if floor is not None:
+        top = np.maximum(top, floor)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = gross / np.where(top > 0, top, 1.0)
     return np.where(top > 0, ratio, np.where(gross > 0, np.inf, 1.0))
 
 
-def _equal_t(expansion, key, omega, mu_a, mu_ab, T):
-    """``S`` of the equal-temperature closed form (..., K, K), and its condition."""
+def _equal_t(expansion, key, omega, mu_a, mu_ab, T, scale=None):
+    """``S`` of the equal-temperature closed form (..., K, K), and its condition
+    (against ``scale``, a size of ``Lambda = -(d / 2 pi) S``, if given)."""
     p, s, fam_p, fam_q = _pair_grid(expansion, omega)
     delta = (omega - mu_ab)[..., None, None]
     x = mixed_difference(p, s, delta, mu_a[..., None, None], T[..., None, None], fam_p, fam_q)
     total = _contract(expansion.traces[key], x)
-    return total, _condition(expansion.traces[key], x, total)
+    floor = None
+    if scale is not None:
+        d = np.abs(omega - mu_ab)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            floor = np.where(d > 0, _TWO_PI * scale / d, 0.0)
+    return total, _condition(expansion.traces[key], x, total, floor)
 
 
-def _dos_general(expansion, key, omega, mu_a, mu_b, T_a, T_b):
+def _dos_general(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
     """``Lambda`` for any two temperatures (each Fermi function in closed form), and its condition."""
     p, s, fam_p, fam_q = _pair_grid(expansion, omega)
     w = omega[..., None, None]
@@ -73,11 +88,14 @@ def _dos_general(expansion, key, omega, mu_a, mu_b, T_a, T_b):
     term_a = divided_difference(p, s, mu_a[..., None, None], T_a[..., None, None], fam_p, fam_q)
     term_b = divided_difference(p - w, q, mu_b[..., None, None], T_b[..., None, None], fam_p, fam_q)
     total = _contract(expansion.traces[key], term_a - term_b)
-    return -total / _TWO_PI, _condition(expansion.traces[key], term_a - term_b, total)
+    floor = None if scale is None else _TWO_PI * scale
+    return -total / _TWO_PI, _condition(expansion.traces[key], term_a - term_b, total, floor)
 
 
-def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b):
-    """``(Lambda, Pi^<)`` by adaptive quadrature over energy, one integral per point.
+def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None, emission=True):
+    """``(Lambda, Pi^<, error)`` by adaptive quadrature over energy, one integral per point.
+
+    ``error``: an absolute estimate per point, for every entry of both matrices.
 
     The general route: used for ``Pi^<`` at unequal temperatures (the product
     ``f_a (1 - f_b)`` has no digamma closed form) and wherever the pole-pair
@@ -98,39 +116,90 @@ def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b):
                    for c in (-15.0, -6.0, -2.0, 2.0, 6.0, 15.0)]
         inner = [x for x in (mb + w, ma, *expansion.poles.real, *(expansion.poles.real + w),
                              *thermal) if lo < x < hi]
-        edges.append(np.array([lo, *sorted(set(inner)), hi]) if hi > lo else np.zeros(0))
+        if hi > lo:
+            # graded meshes from the levels towards far Fermi edges (a bias of 1e10 puts
+            # the window's ends 1e10 from the band, where the kernel falls like e^-4)
+            # and from the Fermi edges towards the band
+            levels = np.concatenate([expansion.poles.real, expansion.poles.real + w])
+            widths = np.abs(np.concatenate([expansion.poles.imag] * 2))
+            grid = graded_points(levels, widths, lo, hi, ratio=4.0)
+            narrow = float(np.min(widths)) if widths.size else 1.0
+            grid = np.concatenate([grid, graded_points(
+                [ma, mb + w], [ta if ta > 0 else narrow, tb if tb > 0 else narrow],
+                lo, hi, ratio=4.0)])
+            edges.append(np.unique(np.concatenate([[lo, hi], inner, grid])))
+        else:
+            edges.append(np.zeros(0))
 
     def integrand(e, owner):
         w, ma, mb, ta, tb = (x[owner][:, None] for x in flat)
         x_a, x_b = e - ma, e - w - mb
         f_a, f_b = fermi(x_a, ta), fermi(x_b, tb)
         kern = expansion.direct_kernel(key[0], key[1], e, w).reshape(e.shape + (k * k,))
-        dos = kern * (f_b - f_a)[..., None]
-        emission = kern * (f_a * fermi(-x_b, tb))[..., None]      # f_a (1 - f_b)
-        return np.concatenate([dos.real, dos.imag, emission.real, emission.imag], axis=-1)
+        g_a, g_b = fermi(-x_a, ta), fermi(-x_b, tb)               # 1 - f, no cancellation
+        # f_b - f_a, or (1 - f_a) - (1 - f_b) where both are near 1: a difference of
+        # the small ones, so deep below both edges it keeps full relative precision
+        low = x_a + x_b < 0
+        diff = np.where(low, g_a - g_b, f_b - f_a)
+        dos = kern * diff[..., None]
+        emission = kern * (f_a * g_b)[..., None]                  # f_a (1 - f_b)
+        values = np.concatenate([dos.real, dos.imag, emission.real, emission.imag], axis=-1)
+        # round-off scale: the terms of that difference, and the Fermi edges' sensitivity
+        # to the rounding of the energies themselves (|e| eps: far out, e = 1e10 +- 1e-6)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slope_a = np.where(ta > 0, f_a * g_a / ta, 0.0)
+            slope_b = np.where(tb > 0, f_b * g_b / tb, 0.0)
+        shift = np.abs(e) + np.abs(w) + np.abs(ma) + np.abs(mb)
+        k_abs = np.abs(kern)
+        terms = np.where(low, g_a + g_b, f_a + f_b)
+        size_d = k_abs * (terms + shift * (slope_a + slope_b))[..., None]
+        size_e = k_abs * (f_a * g_b + shift * (slope_a * g_b + f_a * slope_b))[..., None]
+        return values, np.concatenate([size_d, size_d, size_e, size_e], axis=-1)
 
     n = k * k
-    # Lambda and Pi^< each to rtol against their own size (Pi^< may be far smaller)
-    total, _ = integrate_panels(integrand, edges, rtol=1e-12,
-                                groups=[np.arange(2 * n), np.arange(2 * n, 4 * n)])
+    # Lambda and Pi^< each to rtol against their own size (Pi^< may be far smaller);
+    # the target is 1e-12, and round-off may stop it earlier (silently above _WARN_RTOL:
+    # the currents promise 1e-8 and ask 1e-10)
+    atol = 0.0 if scale is None else _QUAD_RTOL * _TWO_PI * np.ravel(scale)
+    groups = [np.arange(2 * n), np.arange(2 * n, 4 * n)] if emission else [np.arange(2 * n)]
+    res = integrate_panels(integrand, edges, rtol=_QUAD_RTOL, warn=False, atol=atol,
+                           groups=groups)
+    total = res.values
+    errors = res.errors.reshape(omega.shape) / _TWO_PI
+    poor = ~res.converged & (res.accuracy > _WARN_RTOL)
+    if total is not None and poor.any():
+        warnings.warn(
+            f"EHP spectra by energy quadrature: reached only {np.max(res.accuracy[poor]):.2g} "
+            f"relative accuracy at {np.count_nonzero(poor)} of "
+            f"{res.accuracy.size} frequencies", IntegrationWarning, stacklevel=3)
     shape = omega.shape + (k, k)
     if total is None:
-        return np.zeros(shape, dtype=complex), np.zeros(shape, dtype=complex)
+        return np.zeros(shape, dtype=complex), np.zeros(shape, dtype=complex), errors
     dos = (total[:, :n] + 1j * total[:, n:2 * n]).reshape(shape) / _TWO_PI
     emission = (total[:, 2 * n:3 * n] + 1j * total[:, 3 * n:]).reshape(shape) / _TWO_PI
-    return dos, emission
+    return dos, emission, errors
 
+
+#: Fermi edges of two electrodes this many (T_a + T_b) apart: Pi^< = -Lambda or 0 (T_a != T_b)
+_EDGE_SEPARATION = 50.0
 
 #: pole-pair sums that cancel by more than this are redone by quadrature
 #: (each term carries ~1e-15 relative error, so the closed form keeps ~1e-11)
 MAX_CANCELLATION = 1e4
 
 
-def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True):
+def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True,
+                    scale=None, errors=False):
     """``(Lambda, Pi^<)`` of channel ``ch``, each of shape ``broadcast.shape + (K, K)``.
 
     Internal workhorse of the public functions (no argument checking).
-    ``emission=False`` skips ``Pi^<`` (returns None for it).
+    ``emission=False`` skips ``Pi^<`` (returns None for it).  ``scale``
+    (broadcast shape, optional): the size of ``Lambda`` that matters at each
+    point (e.g. its peak over frequency); a cancelling pole-pair sum is then
+    redone by quadrature only if its round-off is significant against that,
+    not against its own value (see :func:`.diagonal_spectra.diagonal_spectra`).
+    ``errors=True``: also return an absolute error estimate per point (of
+    every matrix entry; nonzero where an energy quadrature was needed).
     """
     ch = _channel(ch)
     key = (ch.alpha, ch.beta)
@@ -138,43 +207,64 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
     mus = {"L": mu_L, "R": mu_R}
     # broadcast every argument (not only this channel's), so the shape is the same
     # for all four channels
-    shape = np.broadcast_shapes(*(np.shape(x) for x in (omega, mu_L, mu_R, T_L, T_R)))
-    omega, mu_a, mu_b, T_a, T_b = (np.broadcast_to(np.asarray(x, float), shape) for x in (
-        omega, mus[ch.alpha], mus[ch.beta], temps[ch.alpha], temps[ch.beta]))
+    omega, mus["L"], mus["R"], temps["L"], temps["R"] = broadcast_parameters(
+        omega=omega, mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R)
+    shape = omega.shape
+    mu_a, mu_b, T_a, T_b = mus[ch.alpha], mus[ch.beta], temps[ch.alpha], temps[ch.beta]
     k = expansion.traces[key].shape[0]
     dos = np.zeros(omega.shape + (k, k), dtype=complex)
     pi_less = np.zeros_like(dos) if emission else None
     if not np.any(expansion.traces[key]):
-        return dos, pi_less          # the couplings never connect these electrodes
+        # the couplings never connect these electrodes
+        return (dos, pi_less, np.zeros(shape)) if errors else (dos, pi_less)
     redo = np.zeros(shape, dtype=bool)
     equal = T_a == T_b
     if equal.any():
         mu_ab = mu_a[equal] - mu_b[equal]
         w, t = omega[equal], T_a[equal]
-        s, cond = _equal_t(expansion, key, w, mu_a[equal], mu_ab, t)
+        s, cond = _equal_t(expansion, key, w, mu_a[equal], mu_ab, t,
+                           None if scale is None else np.broadcast_to(scale, shape)[equal])
         dos[equal] = -((w - mu_ab)[..., None, None] * s) / _TWO_PI
         if emission:
             pi_less[equal] = -(x_bose(w - mu_ab, t)[..., None, None] * s) / _TWO_PI
         redo[equal] = cond > MAX_CANCELLATION
     if (~equal).any():
         sel = ~equal
-        dos[sel], cond = _dos_general(expansion, key, omega[sel], mu_a[sel], mu_b[sel],
-                                      T_a[sel], T_b[sel])
-        # Pi^< with f_a (1 - f_b) at two temperatures has no closed form
-        redo[sel] = (cond > MAX_CANCELLATION) | emission
+        dos[sel], cond = _dos_general(
+            expansion, key, omega[sel], mu_a[sel], mu_b[sel], T_a[sel], T_b[sel],
+            None if scale is None else np.broadcast_to(scale, shape)[sel])
+        bad_dos = cond > MAX_CANCELLATION
+        redo[sel] = bad_dos
+        if emission:
+            # Pi^< with f_a (1 - f_b) at two temperatures has no closed form, but
+            # Pi^< = Pi^> - Lambda, and Pi^> = int K f_b (1 - f_a) is below
+            # 2 (T_a + T_b) e^-50 max|K| / 2pi once the Fermi edges are apart by
+            # D = mu_a - mu_b - w >= 50 (T_a + T_b): there Pi^< = -Lambda, and
+            # where D <= -50 (T_a + T_b) Pi^< itself is that small (0)
+            sep = (mu_a[sel] - mu_b[sel] - omega[sel]) / (T_a[sel] + T_b[sel])
+            below, above = sep >= _EDGE_SEPARATION, sep <= -_EDGE_SEPARATION
+            pi_less[sel] = np.where(below[..., None, None], -dos[sel], 0.0)
+            redo[sel] = bad_dos | ~(below | above)
     if redo.any():
-        q_dos, q_em = _quadrature(expansion, key, omega[redo], mu_a[redo], mu_b[redo],
-                                  T_a[redo], T_b[redo])
+        q_dos, q_em, q_err = _quadrature(expansion, key, omega[redo], mu_a[redo], mu_b[redo],
+                                  T_a[redo], T_b[redo],
+                                  None if scale is None else np.broadcast_to(scale, shape)[redo],
+                                  emission=emission)
         dos[redo] = q_dos
         if emission:
             pi_less[redo] = q_em
+    if errors:
+        err = np.zeros(shape)
+        if redo.any():
+            err[redo] = q_err
+        return dos, pi_less, err
     return dos, pi_less
 
 
 def _precise(numeric, ch, omega, mu_L, mu_R, T_L, T_R, which, dps):
     """The ``dps=`` path: mpmath values in an object array of the broadcast shape."""
     from .precise import spectra_mp
-    arrays = np.broadcast_arrays(omega, mu_L, mu_R, T_L, T_R)
+    arrays = broadcast_parameters(omega=omega, mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R)
     k = numeric.K
     out = np.empty(arrays[0].shape + (k, k), dtype=object)
     for idx in np.ndindex(arrays[0].shape):
@@ -203,6 +293,8 @@ def _public(model, ch, omega, mu_L, mu_R, T_e, T_L, T_R, which, dps=None):
     mu_L = real_array(mu_L, "mu_L")
     mu_R = real_array(mu_R, "mu_R")
     T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
+    omega, mu_L, mu_R, T_L, T_R = broadcast_parameters(omega=omega, mu_L=mu_L, mu_R=mu_R,
+                                                       T_L=T_L, T_R=T_R)
     if dps is not None:
         return _precise(numeric, ch, omega, mu_L, mu_R, T_L, T_R, which, dps)
     dos, pi_less = channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R,

@@ -1,0 +1,268 @@
+"""Reliability of the numerics (issue 8): round-off limits, huge biases, exceptional points.
+
+References are independent of symehp's machinery: exact zeros (equilibrium), the
+infinite-bias limit of the two-level model written out with Lorentzians and scipy's
+quad, and energy integrals of matrix-inverse Green's functions.  No assertion
+depends on reaching a tolerance below the round-off of exp/log, which differs
+between CPUs (SIMD code paths).
+"""
+
+import time
+import warnings
+
+import numpy as np
+import pytest
+from scipy.integrate import quad
+
+import symehp
+from symehp.numeric.quadrature import IntegrationWarning, graded_points, integrate_panels
+
+TWO_PI = 2 * np.pi
+
+
+def paper_model():
+    return symehp.two_level(0.5, -0.5, 0.2, 0.2, 0.1, 1.0, 0.05)
+
+
+# ------------------------------------------------------------------ quadrature near round-off
+
+@pytest.mark.parametrize("noise", [1e-12, 1e-10])
+def test_noise_stops_refinement_and_is_reported(noise):
+    """A smooth function with relative noise of 1e-12 or 1e-10, above the 200-ulp
+    floor: caught as refinements that stop reducing the estimate.  rtol = 1e-15 cannot
+    be met; the quadrature stops in a few rounds (not 40), says so in a warning that
+    names what was reached, and its error estimate covers the true error."""
+    rng = np.random.default_rng(1)
+    rounds = []
+
+    def f(w, owner):
+        rounds.append(w.size)
+        clean = np.exp(-w)
+        return (clean * (1 + noise * rng.standard_normal(w.shape)))[..., None]
+
+    with pytest.warns(IntegrationWarning, match=r"rtol=1e-15 not reached.*round-off.*reached"):
+        res = integrate_panels(f, [np.array([0.0, 1.0, 3.0])], rtol=1e-15)
+    exact = 1 - np.exp(-3.0)
+    assert len(rounds) <= 12
+    assert res.roundoff[0] and not res.converged[0]
+    # an estimate of noise from a rule's two last coefficients is statistical: within
+    # a few times the true error (documented in integrate_panels)
+    assert abs(res.values[0, 0] - exact) <= 5 * res.errors[0]
+    assert res.errors[0] <= 100 * noise * exact      # an honest, not a huge, estimate
+    assert 1e-15 < res.accuracy[0] <= 100 * noise
+
+
+def test_magnitudes_set_the_roundoff_floor():
+    """A difference of two equal terms (zero exactly, noise in floating point) is not
+    refined below the round-off of the terms when the integrand gives their size."""
+    rounds = []
+
+    def f(w, owner):
+        rounds.append(w.size)
+        a = np.exp(np.sin(37 * w)) * np.cos(w)
+        b = np.cos(w) * np.exp(np.sin(37 * w))
+        return (a - b)[..., None], (np.abs(a) + np.abs(b))[..., None]
+
+    res = integrate_panels(f, [np.array([0.0, 2.0])], rtol=1e-10)     # no warning
+    assert len(rounds) <= 3
+    assert res.converged[0]
+    assert abs(res.values[0, 0]) <= max(res.errors[0], 1e-14)
+
+
+def test_below_the_floor_of_double_precision_counts_as_converged():
+    """Noise of 1e-14 (a few ulps) is within the 200-ulp floor: the best double
+    precision gives, so no warning even at rtol = 1e-15, and an honest estimate."""
+    rng = np.random.default_rng(2)
+
+    def f(w, owner):
+        return (np.exp(-w) * (1 + 1e-14 * rng.standard_normal(w.shape)))[..., None]
+
+    res = integrate_panels(f, [np.array([0.0, 1.0, 3.0])], rtol=1e-15)
+    exact = 1 - np.exp(-3.0)
+    assert res.converged[0]
+    assert abs(res.values[0, 0] - exact) <= res.errors[0] + 1e-15 * exact
+
+
+def test_integrand_errors_count_but_do_not_force_refinement():
+    """An integrand known only to +-1e-9 (absolute, per node): the returned estimate
+    includes the integral of that (2e-9 on [0, 2]), refinement stops as for the exact
+    integrand, and the miss of rtol is reported."""
+    rounds = []
+
+    def f(w, owner):
+        rounds.append(w.size)
+        v = np.cos(w)[..., None]
+        return v, np.abs(v), np.full(v.shape, 1e-9)
+
+    with pytest.warns(IntegrationWarning, match="not reached"):
+        res = integrate_panels(f, [np.array([0.0, 2.0])], rtol=1e-12)
+    assert len(rounds) <= 3
+    assert 2e-9 <= res.errors[0] <= 2.1e-9
+    assert abs(res.values[0, 0] - np.sin(2.0)) <= 1e-13
+
+
+def test_graded_points_cover_wide_gaps():
+    pts = graded_points([1.0], [0.01], 0.0, 1e6, ratio=4.0)
+    assert pts.size < 40
+    beyond = np.concatenate([[1.0], pts[pts > 1.0]])
+    # each panel beyond the feature is at most ratio - 1 times its distance to it (plus s)
+    assert np.all(np.diff(beyond)[1:] <= 3.0 * (beyond[1:-1] - 1.0) + 1e-12)
+    assert beyond[-1] >= 1e6 / 4
+
+
+def test_equilibrium_at_tight_rtol_is_bounded_and_honest():
+    """At V = 0, T_e = T_ph every channel's integrand is zero up to round-off.  With
+    rtol = 1e-14 (below the floor on any machine) the call returns quickly, J = 0 lies
+    within the returned estimate, and any warning says what was reached."""
+    model = paper_model()
+    start = time.process_time()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = symehp.transport(model, mu_L=0.0, mu_R=0.0, T_e=0.05, T_ph=0.05, rtol=1e-14)
+    assert time.process_time() - start < 30            # was 40 rounds, 35,000 panels
+    assert abs(res.J) <= res.error_J and abs(res.I) <= res.error_I
+    for w in caught:
+        assert issubclass(w.category, IntegrationWarning)
+        assert "reached" in str(w.message)
+
+
+# ------------------------------------------------------------------ huge biases
+
+def infinite_bias_limit(model_args):
+    """J and I of the two-level model as eV -> infinity, from Lorentzians.
+
+    With each level on its own lead and M = m sigma_x, tr[M A_L(e) M A_R(e - w)] =
+    m^2 L1(e) L2(e - w); once the Fermi window covers the band, the EHP DOS is the
+    convolution of two Lorentzians: Lambda_LR = -2 m^2 h / ((w - D)^2 + h^2) and
+    Lambda_RL = +2 m^2 h / ((w + D)^2 + h^2), h = (g1 + g2)/2, D = e1 - e2; then
+    Pi^<_LR = -Lambda_LR and Pi^<_RL = 0.
+    """
+    e1, e2, g1, g2, m, om, gph, T_ph = model_args
+    h, D = 0.5 * (g1 + g2), e1 - e2
+
+    def a_ph(w):
+        return 2 * w * gph / ((w**2 - om**2) ** 2 + (w * gph) ** 2)
+
+    def n_ph(w):
+        x = w / T_ph
+        return np.exp(-x) / -np.expm1(-x)      # no overflow far out
+
+    def lr(w):
+        return 2 * m**2 * h / ((w - D) ** 2 + h**2)
+
+    def rl(w):
+        return 2 * m**2 * h / ((w + D) ** 2 + h**2)
+
+    def j(w):
+        return w * a_ph(w) * (lr(w) * (1 + n_ph(w)) - rl(w) * n_ph(w)) / TWO_PI
+
+    def i(w):
+        return a_ph(w) * (lr(w) * (1 + n_ph(w)) + rl(w) * n_ph(w)) / TWO_PI
+
+    pts = [om - 5 * gph, om - gph, om, om + gph, om + 5 * gph, D]
+    out = []
+    for fn in (j, i):
+        val = sum(quad(fn, lo, hi, epsabs=0, epsrel=1e-13, limit=500)[0]
+                  for lo, hi in zip([1e-300] + pts, pts + [np.inf]))
+        out.append(val)
+    return out
+
+
+@pytest.mark.parametrize("V", [1e3, 1e6, 1e10])
+def test_huge_bias_reaches_the_infinite_bias_limit(V):
+    """Before: V = 1e6 gave J off by 1.8e-3 with an estimate of 1e-12, after 217 s (a
+    panel from the mode to |eV| had no node below w = 600)."""
+    args = (0.5, -0.5, 0.2, 0.2, 0.1, 1.0, 0.05, 0.05)
+    J_inf, I_inf = infinite_bias_limit(args)
+    model = symehp.two_level(*args[:7])
+    start = time.process_time()
+    res = symehp.transport(model, mu_L=V / 2, mu_R=-V / 2, T_e=0.05, T_ph=0.05)
+    assert time.process_time() - start < 20
+    # finite-bias corrections are O(gamma^2 / V^3): below 1e-9 here
+    assert abs(res.J - J_inf) <= 1e-9 * J_inf + res.error_J
+    assert abs(res.I - I_inf) <= 1e-9 * I_inf + res.error_I
+    assert res.error_J <= 1e-9 * J_inf
+
+
+def test_huge_bias_unequal_temperatures():
+    """T_L != T_R at eV = 2e10 (the issue's mu_L = 1e10, mu_R = -1e10): bounded time,
+    no warning, the infinite-bias limit (independent of the temperatures there)."""
+    args = (0.5, -0.5, 0.2, 0.2, 0.1, 1.0, 0.05, 0.05)
+    J_inf, _ = infinite_bias_limit(args)
+    model = symehp.two_level(*args[:7])
+    start = time.process_time()
+    res = symehp.transport(model, mu_L=1e10, mu_R=-1e10, T_L=0.1, T_R=0.05, T_ph=0.05)
+    assert time.process_time() - start < 60
+    assert abs(res.J - J_inf) <= 1e-9 * J_inf + res.error_J
+
+
+# ------------------------------------------------------------------ exceptional points
+
+def near_ep_model(offset):
+    H = np.array([[0.0, 0.1 + offset], [0.1 + offset, 0.0]])
+    return symehp.Junction(H, np.diag([0.4, 0.0]), np.zeros((2, 2)),
+                           [[0.0, 0.1], [0.1, 0.0]], 1.0, 0.05)
+
+
+def test_near_exceptional_point_is_bounded_and_right():
+    """Within 1e-7 of the exceptional point of H - i Gamma/2 (eigenvector condition
+    number 1.4e3): the spectra agree with an energy integral of matrix-inverse Green's
+    functions, and the currents return in bounded time."""
+    model = near_ep_model(1e-7)
+    H = np.array(model.numeric().H)
+    G_L = np.diag([0.4, 0.0])
+    M = np.array([[0.0, 0.1], [0.1, 0.0]])
+
+    def kernel(e, w):
+        def spectral(x):
+            g = np.linalg.inv(x * np.eye(2) - H + 0.5j * G_L)
+            return g @ G_L @ g.conj().T
+        return np.trace(M @ spectral(e) @ M @ spectral(e - w)).real
+
+    def fermi(x):
+        return 0.5 * (1 - np.tanh(x / 0.1))        # T = 0.05
+
+    for w in (0.05, 0.2, 0.5):
+        lam = symehp.ehp_dos(model, "LL", w, mu_L=0.3, mu_R=-0.3, T_e=0.05)[0, 0].real
+        ref = quad(lambda e: kernel(e, w) * (fermi(e - w - 0.3) - fermi(e - 0.3)), -30, 30,
+                   points=[-0.1, 0.0, 0.1, 0.3, 0.3 + w, w], limit=500, epsabs=0,
+                   epsrel=1e-12)[0] / TWO_PI
+        assert lam == pytest.approx(ref, rel=1e-10)
+    start = time.process_time()
+    res = symehp.transport(model, mu_L=0.3, mu_R=-0.3, T_e=0.05, T_ph=0.1)
+    assert time.process_time() - start < 30
+    assert np.isfinite(res.J) and res.error_J <= 1e-9 * abs(res.J)
+
+
+def test_at_an_exceptional_point_a_clear_error():
+    with pytest.raises(symehp.ModelError, match="exceptional point"):
+        symehp.energy_current(near_ep_model(1e-12), mu_L=0.3, mu_R=-0.3, T_e=0.05,
+                              T_ph=0.05)
+
+
+# ------------------------------------------------------------------ found by the property tests
+
+def test_far_below_both_fermi_edges_keeps_relative_precision():
+    """Lambda^RR far below mu_R (12 = 40 T above the band): f_b - f_a of two numbers near
+    1 lost 5.7e-8 of the 1.5e-11 result; (1 - f_a) - (1 - f_b) does not.  Reference: an
+    independent quadrature (scipy quad_vec, epsrel 1e-13) and mpmath at 30 digits."""
+    H = np.array([[-0.5, -0.5], [-0.5, 0.5]])
+    v = np.array([np.sqrt(0.001), -np.sqrt(0.5) * np.exp(0.3j)])
+    model = symehp.Junction(H, np.diag([0.3, 0.0]), np.outer(v, v.conj()),
+                            [np.array([[0.0, -0.2], [-0.2, -0.03]])], [1.7], [0.003])
+    lam = symehp.ehp_dos(model, "RR", -1.4, mu_L=0.0, mu_R=12.0, T_e=0.3)[0, 0].real
+    assert lam == pytest.approx(-1.45355293087256973797e-11, rel=1e-9)
+
+
+def test_subnormal_emission_tail_does_not_warn():
+    """An exponentially small (subnormal, 3e-318) emission next to a DOS of 1e-10 made
+    the energy quadrature warn that it reached only 5e-5; the values were right."""
+    H = np.array([[0.0, 0.1], [0.1, 1.3]])
+    model = symehp.Junction(H, np.diag([0.3, 0.0]), np.zeros((2, 2)),
+                            [np.diag([-0.003, 0.147])], [1.5], [0.001])
+    lam = symehp.ehp_dos(model, "LL", 9.94, mu_L=13.2, mu_R=0.0, T_e=0.014)[0, 0].real
+    assert lam == pytest.approx(1.2137240945245635e-10, rel=1e-12)
+    for w in np.arange(9.85, 9.95, 0.01):
+        symehp.emission_spectrum(model, "LL", w, mu_L=13.2, mu_R=0.0, T_e=0.014)
+    res = symehp.transport(model, mu_L=13.2, mu_R=-13.22, T_L=0.014, T_R=1.0, T_ph=0.4)
+    assert np.isfinite(res.J) and abs(res.J) < 1e-12
