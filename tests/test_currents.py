@@ -305,7 +305,6 @@ def brute_force(mu_L, mu_R, T_L, T_R, T_ph):
     return J, I
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("mu_L, mu_R, temps, T_ph", [
     pytest.param(0.4, -0.4, {"T_L": 0.1, "T_R": 0.1}, 0.2, id="bias-Te!=Tph"),
     pytest.param(0.4, -0.4, {"T_L": 0.08, "T_R": 0.15}, 0.12, id="bias-TL!=TR"),

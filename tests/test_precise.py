@@ -83,7 +83,6 @@ CASES = [
 ]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", CASES, ids=lambda c: f"{c[0]}-{c[1]}-w{c[2]}-T{c[5]}-{c[6]}")
 @pytest.mark.parametrize("which", ["dos", "emission"])
 def test_dps30_against_independent_quadrature(case, which):

@@ -57,7 +57,7 @@ def double_integral_J_LR(mu_L, mu_R, T_e, T_ph, dps=DPS):
                        [p for p in pts if p <= cut], method="gauss-legendre")
 
 
-@pytest.mark.slow
+@pytest.mark.slow          # 2 minutes: the dps=30 current and the nested mpmath reference
 def test_energy_current_dps30_against_independent_double_integral():
     kw = dict(mu_L=0.6, mu_R=-0.6, T_e=0.05, T_ph=0.05)
     got = symehp.energy_current(two_level(), **kw, by_channel=True, dps=DPS)
@@ -93,6 +93,7 @@ def test_currents_dps_agree_with_double_precision_and_are_consistent():
     assert float(i) == pytest.approx(double.I[0], rel=1e-11)
 
 
+@pytest.mark.slow          # about a minute: the dps=30 current at 1e-9 bias
 def test_equilibrium_current_vanishes_to_working_precision():
     """Near equilibrium double precision leaves ~1e-23 of round-off; dps=30 gets
     the exact zero to ~1e-40 and the small linear response beside it right."""
@@ -194,6 +195,7 @@ def test_bad_dps_is_rejected(bad):
         symehp.mode_occupation(two_level(), mu_L=0.1, mu_R=0, T_e=0.05, T_ph=0.05, dps=bad)
 
 
+@pytest.mark.slow          # 1.5 minutes: the dps=16 current at T = 0.2
 @pytest.mark.parametrize("V", [1.0])
 def test_double_precision_at_the_resonant_bias_against_the_mpmath_path(V):
     """eV = Omega at T = 0.2: the resonant pole pair sits under the Fermi window

@@ -612,7 +612,8 @@ def test_spectra_agree_with_matrix_inverse_quadrature(arrays, op, ch, data):
         for ref, fast, err, gross in ((ref_dos, fast_dos[ch][i], err_dos, gross_dos),
                                       (ref_emi, fast_emi[ch][i], err_emi, gross_emi)):
             dev = _maxnorm(np.diag(ref).real - fast)
-            assert dev <= 1e-7 * _maxnorm(ref) + GROSS_RTOL * gross + 10 * err, (
+            # (the Gauss-Kronrod route resolves a Fermi edge of T = 1e-3 to ~1e-6 only)
+            assert dev <= 1e-5 * _maxnorm(ref) + GROSS_RTOL * gross + 10 * err, (
                 f"reference routes disagree: {np.diag(ref).real.tolist()} vs {fast.tolist()}")
         # Pi^> - Pi^< = Lambda: symehp's Lambda and Pi^< against an independent Pi^>
         tol = (SPECTRA_RTOL * _maxnorm(ref_abs) + GROSS_RTOL * (gross_dos + gross_emi)
