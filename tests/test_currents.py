@@ -307,7 +307,8 @@ def brute_force(mu_L, mu_R, T_L, T_R, T_ph):
 
 @pytest.mark.parametrize("mu_L, mu_R, temps, T_ph", [
     pytest.param(0.4, -0.4, {"T_L": 0.1, "T_R": 0.1}, 0.2, id="bias-Te!=Tph"),
-    pytest.param(0.4, -0.4, {"T_L": 0.08, "T_R": 0.15}, 0.12, id="bias-TL!=TR"),
+    pytest.param(0.4, -0.4, {"T_L": 0.08, "T_R": 0.15}, 0.12, id="bias-TL!=TR",
+                 marks=pytest.mark.slow),                # T_L != T_R: 20 s in symehp alone
 ])
 def test_brute_force_three_level(mu_L, mu_R, temps, T_ph):
     J_ref, I_ref = brute_force(mu_L, mu_R, temps["T_L"], temps["T_R"], T_ph)
@@ -500,7 +501,7 @@ def general_route(monkeypatch, model, **kwargs):
     pytest.param(three_level_model, dict(mu_L=np.array([0.6, 0.2, 0.4]), mu_R=-0.6,
                                          T_L=np.array([0.05, 0.08, 0.0]),
                                          T_R=np.array([0.05, 0.03, 0.0]), T_ph=0.05),
-                 id="mixed-chunk"),
+                 id="mixed-chunk", marks=pytest.mark.slow),   # its T_L != T_R row: 30 s
 ])
 def test_fast_route_matches_general_route(monkeypatch, make, kwargs):
     """The mode-diagonal fast route (equal electrode temperatures) against the general

@@ -78,8 +78,10 @@ CASES = [
     ("two", "LR", 1.0, 0.3, -0.3, 0.05, 0.05, (0, 0)),     # exact resonance: coincident poles
     ("two", "LR", 0.6, 0.3, -0.3, 0.05, 0.05, (0, 0)),     # omega = mu_ab: Bose pole
     ("two", "RL", 0.45, 0.3, -0.3, 0.0, 0.0, (0, 0)),      # T = 0 (logs)
-    ("two", "LR", 0.8, 0.3, -0.3, 0.03, 0.08, (0, 0)),     # T_L != T_R
-    ("three", "LR", 0.7, 0.3, -0.3, 0.05, 0.05, (0, 1)),   # hopping, complex off-diagonal entry
+    # 5-10 s each (symehp's T_L != T_R quadrature; the three-level reference): slow
+    pytest.param(("two", "LR", 0.8, 0.3, -0.3, 0.03, 0.08, (0, 0)), marks=pytest.mark.slow),
+    pytest.param(("three", "LR", 0.7, 0.3, -0.3, 0.05, 0.05, (0, 1)),   # hopping, complex M
+                 marks=pytest.mark.slow),
 ]
 
 

@@ -85,12 +85,17 @@ def test_currents_dps_agree_with_double_precision_and_are_consistent():
         for i in range(2):
             parts = sum(precise.J_by_channel[n][i] for n in ("LL", "RR", "RL", "LR"))
             assert abs(parts - precise.J[i]) <= mp.mpf(10) ** -30 * abs(precise.J[i])
-    # the public wrappers pass dps through
+
+
+@pytest.mark.slow          # two more dps=16 points (half a minute)
+def test_public_wrappers_pass_dps_through():
+    model = symehp.two_level(0.5, -0.3, 0.3, 0.2, 0.1, 0.8, 0.1)
+    double = symehp.transport(model, mu_L=0.2, mu_R=-0.1, T_e=0.1, T_ph=0.07, rtol=1e-12)
     j = symehp.energy_current(model, mu_L=0.2, mu_R=-0.1, T_e=0.1, T_ph=0.07, dps=16)
     i = symehp.particle_current(model, mu_L=0.2, mu_R=-0.1, T_e=0.1, T_ph=0.07, dps=16)
     assert isinstance(j, mp.mpf) and isinstance(i, mp.mpf)
-    assert float(j) == pytest.approx(double.J[0], rel=1e-11)
-    assert float(i) == pytest.approx(double.I[0], rel=1e-11)
+    assert float(j) == pytest.approx(double.J, rel=1e-11)
+    assert float(i) == pytest.approx(double.I, rel=1e-11)
 
 
 @pytest.mark.slow          # about a minute: the dps=30 current at 1e-9 bias

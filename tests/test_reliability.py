@@ -266,3 +266,68 @@ def test_subnormal_emission_tail_does_not_warn():
         symehp.emission_spectrum(model, "LL", w, mu_L=13.2, mu_R=0.0, T_e=0.014)
     res = symehp.transport(model, mu_L=13.2, mu_R=-13.22, T_L=0.014, T_R=1.0, T_ph=0.4)
     assert np.isfinite(res.J) and abs(res.J) < 1e-12
+
+
+# ------------------------------------------------ the energy-quadrature route at equal T
+
+def test_difference_quotient_against_mpmath():
+    """``(f(x_b) - f(x_a)) / d`` of the equal-temperature quadrature, against 80-digit
+    mpmath, deep in both tails (|x| = 700 T and beyond), at d -> 0 (where it is
+    ``-f'``) and at T = 0."""
+    import mpmath as mp
+    from symehp.numeric.spectra import _difference_quotient
+
+    mp.mp.dps = 80          # f_b - f_a near f = 1 cancels ~30 digits at d = 1e-12
+    T = 0.07
+    cases = [(0.3, 0.1), (0.3, 0.3), (0.3, 0.3 - 1e-9), (50.0, 49.0), (-49.0, -50.0),
+             (-60.0, 60.0), (1e3, -1e3), (0.0, 0.0), (2e-8, 1e-8), (-3.0, -3.0 + 1e-12)]
+    x_a = np.array([c[0] for c in cases])
+    x_b = np.array([c[1] for c in cases])
+    got = _difference_quotient(x_a, x_b, x_a - x_b, T)
+    for (xa, xb), value in zip(cases, got):
+        fa = 1 / (mp.exp(mp.mpf(xa) / T) + 1)
+        fb = 1 / (mp.exp(mp.mpf(xb) / T) + 1)
+        d = mp.mpf(xa) - mp.mpf(xb)
+        want = (fb - fa) / d if d != 0 else mp.diff(lambda x: -1 / (mp.exp(x / T) + 1), xa)
+        assert abs(value - float(want)) <= 1e-14 * abs(float(want)) + 1e-300, (xa, xb)
+    # T = 0: the steps' difference over d, and 0 at d = 0
+    cold = _difference_quotient(np.array([0.2, -0.2, 0.1]), np.array([-0.3, 0.3, 0.1]),
+                                np.array([0.5, -0.5, 0.0]), 0.0)
+    assert np.array_equal(cold, [2.0, 2.0, 0.0])
+
+
+@pytest.mark.parametrize("T", [0.0, 0.05, 1.0])
+def test_equal_temperature_quadrature_matches_closed_form(monkeypatch, T):
+    """At T_L = T_R the quadrature fallback integrates ``G = int K (f_b - f_a)/d``
+    once: Lambda and Pi^< agree with the digamma closed form to 1e-12 of each entry
+    itself, even where Pi^< is 1e-25 of Lambda (w = 3 >> T) and at w = mu_ab
+    (d = 0: Lambda = 0, Pi^< = T G), and detailed balance holds to rounding."""
+    from symehp.numeric import spectra
+    from symehp.numeric.stats import x_bose
+
+    model = symehp.two_level(0.5, -0.3, 0.3, 0.2, 0.1, 0.8, 0.1)
+    mu_L, mu_R = 0.3, -0.2
+    w = np.array([-1.0, 0.0, 0.3, 0.5, 0.5 + 1e-9, 1.2, 3.0])       # mu_LR = 0.5
+    args = dict(mu_L=mu_L, mu_R=mu_R, T_e=T)
+    closed = (symehp.ehp_dos(model, "LR", w, **args),
+              symehp.emission_spectrum(model, "LR", w, **args))
+    calls = []
+    monkeypatch.setattr(spectra, "MAX_CANCELLATION", -1.0)         # every point by quadrature
+    original = spectra._quadrature
+    monkeypatch.setattr(spectra, "_quadrature",
+                        lambda *a, **k: calls.append(1) or original(*a, **k))
+    quad_dos = symehp.ehp_dos(model, "LR", w, **args)
+    quad_emi = symehp.emission_spectrum(model, "LR", w, **args)
+    assert len(calls) == 2
+    for got, want in ((quad_dos, closed[0]), (quad_emi, closed[1])):
+        assert np.all(np.abs(got - want) <= 1e-12 * np.abs(want) + 1e-300)
+    assert np.all(quad_dos[3] == 0)                                 # d = 0
+    if T > 0:
+        assert np.all(np.abs(quad_emi[3]) > 0)
+    if T < 0.1:                                                     # w = 3 >> T
+        assert abs(quad_emi[6, 0, 0]) < 1e-20 * abs(quad_dos[6, 0, 0])
+    d = w - (mu_L - mu_R)
+    keep = d != 0
+    lhs = quad_emi[keep] * d[keep, None, None]
+    rhs = quad_dos[keep] * x_bose(d[keep], T)[:, None, None]
+    assert np.all(np.abs(lhs - rhs) <= 4e-16 * np.abs(rhs) + 1e-300)

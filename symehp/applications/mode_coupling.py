@@ -273,7 +273,7 @@ def electronic_self_energy(model, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=
     out = np.zeros(shape + (numeric.K, numeric.K), dtype=complex)
     for ch in chans:
         key = (ch.alpha, ch.beta)
-        if not np.any(expansion.traces[key]):
+        if not expansion.coupled(*key):
             continue
         out += _channel_pi(expansion, key, omega, mus[ch.alpha], mus[ch.beta],
                            temps[ch.alpha], temps[ch.beta])

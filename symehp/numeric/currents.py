@@ -368,7 +368,7 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=RTO
     errors = np.zeros(size)
     # no broadened level couples to a mode (gamma_L = gamma_R = 0, or M = 0 on them): every
     # EHP spectrum vanishes identically, so J = I = 0 exactly, with error 0
-    coupled = any(np.any(t) for t in expansion.traces.values())
+    coupled = any(expansion.coupled(a, b) for a in "LR" for b in "LR")
     chunks = range(0, size if coupled else 0, _CHUNK)
     if progress is None:
         progress = size > 4 * _CHUNK and sys.stderr.isatty()

@@ -74,17 +74,15 @@ class DiagonalModel:
         self.N = n
         self.lower = poles[:n]
         self.poles = poles
-        self.K = expansion.traces[("L", "L")].shape[0]
+        self.K = expansion.K
         conj = np.r_[np.arange(n, 2 * n), np.arange(n)]            # index of conj(pole)
         self.channels = []
         for ch in CHANNELS:
-            traces = expansion.traces[(ch.alpha, ch.beta)]
-            if not np.any(traces):
+            diag = expansion.pair_weights(ch.alpha, ch.beta)          # (K, P, P)
+            if not np.any(diag):
                 continue
-            k = np.arange(traces.shape[0])
-            diag = traces[k, k]                                      # (K, P, P)
-            first = diag[:, :n, :].reshape(k.size, -1)               # p lower, q any
-            mirror = diag[:, conj[:n]][:, :, conj].reshape(k.size, -1)
+            first = diag[:, :n, :].reshape(self.K, -1)               # p lower, q any
+            mirror = diag[:, conj[:n]][:, :, conj].reshape(self.K, -1)
             self.channels.append((ch, first.real + mirror.real, mirror.imag - first.imag,
                                   np.abs(first) + np.abs(mirror)))
         # pairs (p lower, q any) minus w: p - q; the same-family ones are q lower

@@ -14,7 +14,9 @@ a combination of digamma functions (:mod:`symehp.numeric.fermi_integrals`):
 * when the pole-pair sum cancels by more than ``MAX_CANCELLATION`` (narrow
   levels far from every chemical potential: terms of 1e-4 summing to 1e-12),
   the point is redone by that quadrature, whose kernel comes from matrix
-  inverses and does not cancel.
+  inverses and does not cancel (at equal temperatures one integral,
+  ``G = int K (f_b - f_a)/d``, gives ``Lambda = d G/2pi`` and
+  ``Pi^< = d n_B(d) G/2pi``, so detailed balance stays exact).
 """
 
 import warnings
@@ -47,16 +49,10 @@ def _pair_grid(expansion, omega):
     return p, w + q, expansion.family[:, None], expansion.family[None, :]
 
 
-def _contract(traces, pair_values):
-    """``sum_pq T_{mn,pq} X_pq`` -> (..., K, K)."""
-    return np.einsum("mnpq,...pq->...mn", traces, pair_values)
-
-
-def _condition(traces, pair_values, total, floor=None):
+def _condition(expansion, key, pair_values, total, floor=None):
     """How much the pole-pair sum cancels: ``max sum |T X| / max |sum T X|`` per point
     (the denominator at least ``floor``, in the units of ``total``, if given)."""
-    gross = np.max(np.einsum("mnpq,...pq->...mn", np.abs(traces), np.abs(pair_values)),
-                   axis=(-2, -1))
+    gross = np.max(expansion.contract(*key, pair_values, absolute=True), axis=(-2, -1))
     top = np.max(np.abs(total), axis=(-2, -1))
     if floor is not None:
         top = np.maximum(top, floor)
@@ -71,13 +67,13 @@ def _equal_t(expansion, key, omega, mu_a, mu_ab, T, scale=None):
     p, s, fam_p, fam_q = _pair_grid(expansion, omega)
     delta = (omega - mu_ab)[..., None, None]
     x = mixed_difference(p, s, delta, mu_a[..., None, None], T[..., None, None], fam_p, fam_q)
-    total = _contract(expansion.traces[key], x)
+    total = expansion.contract(*key, x)
     floor = None
     if scale is not None:
         d = np.abs(omega - mu_ab)
         with np.errstate(divide="ignore", invalid="ignore"):
             floor = np.where(d > 0, _TWO_PI * scale / d, 0.0)
-    return total, _condition(expansion.traces[key], x, total, floor)
+    return total, _condition(expansion, key, x, total, floor)
 
 
 def _dos_general(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
@@ -87,25 +83,13 @@ def _dos_general(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
     q = s - w
     term_a = divided_difference(p, s, mu_a[..., None, None], T_a[..., None, None], fam_p, fam_q)
     term_b = divided_difference(p - w, q, mu_b[..., None, None], T_b[..., None, None], fam_p, fam_q)
-    total = _contract(expansion.traces[key], term_a - term_b)
+    total = expansion.contract(*key, term_a - term_b)
     floor = None if scale is None else _TWO_PI * scale
-    return -total / _TWO_PI, _condition(expansion.traces[key], term_a - term_b, total, floor)
+    return -total / _TWO_PI, _condition(expansion, key, term_a - term_b, total, floor)
 
 
-def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None, emission=True):
-    """``(Lambda, Pi^<, error)`` by adaptive quadrature over energy, one integral per point.
-
-    ``error``: an absolute estimate per point, for every entry of both matrices.
-
-    The general route: used for ``Pi^<`` at unequal temperatures (the product
-    ``f_a (1 - f_b)`` has no digamma closed form) and wherever the pole-pair
-    sum cancels too much.  The kernel comes from matrix inverses
-    (:meth:`PoleExpansion.direct_kernel`), the occupation factors from
-    :mod:`.stats` without cancellation.  Outside the window between the two
-    Fermi edges (widened by 40 temperatures) both weights are below exp(-40).
-    """
-    k = expansion.traces[key].shape[0]
-    flat = [np.ravel(x) for x in (omega, mu_a, mu_b, T_a, T_b)]
+def _energy_edges(expansion, flat):
+    """Breakpoints of the energy integral of each point (``flat``: omega, mu_a, mu_b, T_a, T_b)."""
     edges = []
     for w, ma, mb, ta, tb in zip(*flat):
         lo = min(ma, mb + w) - _TAIL * max(ta, tb)
@@ -130,54 +114,143 @@ def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None, emissio
             edges.append(np.unique(np.concatenate([[lo, hi], inner, grid])))
         else:
             edges.append(np.zeros(0))
+    return edges
 
-    def integrand(e, owner):
-        w, ma, mb, ta, tb = (x[owner][:, None] for x in flat)
-        x_a, x_b = e - ma, e - w - mb
-        f_a, f_b = fermi(x_a, ta), fermi(x_b, tb)
-        kern = expansion.direct_kernel(key[0], key[1], e, w).reshape(e.shape + (k * k,))
-        g_a, g_b = fermi(-x_a, ta), fermi(-x_b, tb)               # 1 - f, no cancellation
-        # f_b - f_a, or (1 - f_a) - (1 - f_b) where both are near 1: a difference of
-        # the small ones, so deep below both edges it keeps full relative precision
-        low = x_a + x_b < 0
-        diff = np.where(low, g_a - g_b, f_b - f_a)
-        dos = kern * diff[..., None]
-        emission = kern * (f_a * g_b)[..., None]                  # f_a (1 - f_b)
-        values = np.concatenate([dos.real, dos.imag, emission.real, emission.imag], axis=-1)
-        # round-off scale: the terms of that difference, and the Fermi edges' sensitivity
-        # to the rounding of the energies themselves (|e| eps: far out, e = 1e10 +- 1e-6)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            slope_a = np.where(ta > 0, f_a * g_a / ta, 0.0)
-            slope_b = np.where(tb > 0, f_b * g_b / tb, 0.0)
-        shift = np.abs(e) + np.abs(w) + np.abs(ma) + np.abs(mb)
-        k_abs = np.abs(kern)
-        terms = np.where(low, g_a + g_b, f_a + f_b)
-        size_d = k_abs * (terms + shift * (slope_a + slope_b))[..., None]
-        size_e = k_abs * (f_a * g_b + shift * (slope_a * g_b + f_a * slope_b))[..., None]
-        return values, np.concatenate([size_d, size_d, size_e, size_e], axis=-1)
 
+def _fermi_slopes(f, g, T):
+    """``f (1 - f) / T``: the Fermi edge's sensitivity to its energy (0 at T = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(T > 0, f * g / np.where(T > 0, T, 1.0), 0.0)
+
+
+def _difference_quotient(x_a, x_b, d, T):
+    """``(f(x_b) - f(x_a)) / d`` at one temperature ``T``, with ``d = x_a - x_b``.
+
+    Without cancellation: ``f(u) - f(v) = sinh((v - u)/2T) / (2 cosh(u/2T) cosh(v/2T))``
+    in exponentials of ``|y| - A - B <= 0`` (``y = d/2T``, ``A, B = |x|/2T``), and
+    ``-expm1(-2|y|)/(2|y|) -> 1`` at ``d = 0`` (where the quotient is ``-f'``).
+    At ``T = 0`` the step functions' difference over ``d`` (0 at ``d = 0``).
+    """
+    positive = T > 0
+    t = np.where(positive, T, 1.0)
+    y = np.abs(d) / (2 * t)
+    a, b = np.abs(x_a) / (2 * t), np.abs(x_b) / (2 * t)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore", under="ignore"):
+        h = np.where(y > 0, -np.expm1(-2 * y) / np.where(y > 0, 2 * y, 1.0), 1.0)
+        warm = np.exp(y - a - b) * h / (t * (1 + np.exp(-2 * a)) * (1 + np.exp(-2 * b)))
+        cold = np.where(d != 0, (fermi(x_b, 0.0) - fermi(x_a, 0.0)) / np.where(d != 0, d, 1.0),
+                        0.0)
+    return np.where(positive, warm, cold)
+
+
+def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None, emission=True):
+    """``(Lambda, Pi^<, error)`` by adaptive quadrature over energy, one integral per point.
+
+    ``error``: an absolute estimate per point, for every entry of both matrices.
+
+    The general route: used for ``Pi^<`` at unequal temperatures (the product
+    ``f_a (1 - f_b)`` has no digamma closed form) and wherever the pole-pair
+    sum cancels too much.  The kernel comes from matrix inverses
+    (:meth:`PoleExpansion.direct_kernel`), the occupation factors from
+    :mod:`.stats` without cancellation.  Outside the window between the two
+    Fermi edges (widened by 40 temperatures) both weights are below exp(-40).
+
+    At equal temperatures one integral gives both spectra, as in the closed
+    form: ``G = int K (f_b - f_a) / d`` with ``d = w - mu_ab`` (the quotient
+    written without cancellation, finite at ``d = 0``), ``Lambda = d G / 2pi``
+    and ``Pi^< = d n_B(d) G / 2pi``: detailed balance holds exactly, and
+    ``Pi^<`` is as accurate relative to itself as ``Lambda``.
+    """
+    k = expansion.K
     n = k * k
-    # Lambda and Pi^< each to rtol against their own size (Pi^< may be far smaller);
-    # the target is 1e-12, and round-off may stop it earlier (silently above _WARN_RTOL:
-    # the currents promise 1e-8 and ask 1e-10)
-    atol = 0.0 if scale is None else _QUAD_RTOL * _TWO_PI * np.ravel(scale)
-    groups = [np.arange(2 * n), np.arange(2 * n, 4 * n)] if emission else [np.arange(2 * n)]
-    res = integrate_panels(integrand, edges, rtol=_QUAD_RTOL, warn=False, atol=atol,
-                           groups=groups)
-    total = res.values
-    errors = res.errors.reshape(omega.shape) / _TWO_PI
-    poor = ~res.converged & (res.accuracy > _WARN_RTOL)
-    if total is not None and poor.any():
-        warnings.warn(
-            f"EHP spectra by energy quadrature: reached only {np.max(res.accuracy[poor]):.2g} "
-            f"relative accuracy at {np.count_nonzero(poor)} of "
-            f"{res.accuracy.size} frequencies", IntegrationWarning, stacklevel=3)
     shape = omega.shape + (k, k)
-    if total is None:
-        return np.zeros(shape, dtype=complex), np.zeros(shape, dtype=complex), errors
-    dos = (total[:, :n] + 1j * total[:, n:2 * n]).reshape(shape) / _TWO_PI
-    emission = (total[:, 2 * n:3 * n] + 1j * total[:, 3 * n:]).reshape(shape) / _TWO_PI
-    return dos, emission, errors
+    flat = [np.ravel(x) for x in (omega, mu_a, mu_b, T_a, T_b)]
+    scales = None if scale is None else np.ravel(np.broadcast_to(scale, omega.shape))
+    equal = flat[3] == flat[4]
+    dos = np.zeros((flat[0].size, n), dtype=complex)
+    pi_less = np.zeros_like(dos)
+    errors = np.zeros(flat[0].size)
+    poor_acc = []
+    for sel, same_t in ((equal, True), (~equal, False)):
+        if not sel.any():
+            continue
+        part = [x[sel] for x in flat]
+        d = part[0] - (part[1] - part[2])                          # w - mu_ab
+        if same_t:
+            # |d| + T: the size of d n_B(d) relative to d, so G's tolerance is Lambda's
+            # and Pi^<'s (d G and x_bose(d) G)
+            size = np.abs(d) + part[3]
+        edges = _energy_edges(expansion, part)
+
+        def integrand(e, owner, part=part, same_t=same_t):
+            w, ma, mb, ta, tb = (x[owner][:, None] for x in part)
+            x_a, x_b = e - ma, e - w - mb
+            f_a, f_b = fermi(x_a, ta), fermi(x_b, tb)
+            g_a, g_b = fermi(-x_a, ta), fermi(-x_b, tb)               # 1 - f, no cancellation
+            kern = expansion.direct_kernel(key[0], key[1], e, w).reshape(e.shape + (n,))
+            k_abs = np.abs(kern)
+            # round-off scale: the terms combined, and the Fermi edges' sensitivity to
+            # the rounding of the energies themselves (|e| eps: far out, e = 1e10 +- 1e-6)
+            slope_a, slope_b = _fermi_slopes(f_a, g_a, ta), _fermi_slopes(f_b, g_b, tb)
+            shift = np.abs(e) + np.abs(w) + np.abs(ma) + np.abs(mb)
+            if same_t:
+                dd = x_a - x_b
+                quotient = _difference_quotient(x_a, x_b, dd, ta)
+                g = kern * quotient[..., None]
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    sens = np.where(np.abs(dd) + ta > 0,
+                                    shift * (slope_a + slope_b) / (np.abs(dd) + ta), 0.0)
+                size = k_abs * (quotient + sens)[..., None]
+                return np.concatenate([g.real, g.imag], axis=-1), np.concatenate(
+                    [size, size], axis=-1)
+            # f_b - f_a, or (1 - f_a) - (1 - f_b) where both are near 1: a difference of
+            # the small ones, so deep below both edges it keeps full relative precision
+            low = x_a + x_b < 0
+            diff = np.where(low, g_a - g_b, f_b - f_a)
+            lam = kern * diff[..., None]
+            emi = kern * (f_a * g_b)[..., None]                       # f_a (1 - f_b)
+            values = np.concatenate([lam.real, lam.imag, emi.real, emi.imag], axis=-1)
+            terms = np.where(low, g_a + g_b, f_a + f_b)
+            size_d = k_abs * (terms + shift * (slope_a + slope_b))[..., None]
+            size_e = k_abs * (f_a * g_b + shift * (slope_a * g_b + f_a * slope_b))[..., None]
+            return values, np.concatenate([size_d, size_d, size_e, size_e], axis=-1)
+
+        # Lambda and Pi^< each to rtol against their own size (Pi^< may be far smaller);
+        # the target is 1e-12, and round-off may stop it earlier (silently above
+        # _WARN_RTOL: the currents promise 1e-8 and ask 1e-10)
+        atol = 0.0 if scales is None else _QUAD_RTOL * _TWO_PI * scales[sel]
+        if same_t:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                atol = atol / np.where(size > 0, size, 1.0)
+            groups = [np.arange(2 * n)]
+        else:
+            groups = [np.arange(2 * n), np.arange(2 * n, 4 * n)] if emission else [
+                np.arange(2 * n)]
+        res = integrate_panels(integrand, edges, rtol=_QUAD_RTOL, warn=False, atol=atol,
+                               groups=groups)
+        poor = ~res.converged & (res.accuracy > _WARN_RTOL)
+        if poor.any():
+            poor_acc.append(res.accuracy[poor])
+        if res.values is None:
+            continue
+        total = res.values / _TWO_PI
+        if same_t:
+            g = total[:, :n] + 1j * total[:, n:]
+            factor = x_bose(d, part[3])
+            dos[sel] = d[:, None] * g
+            pi_less[sel] = factor[:, None] * g
+            errors[sel] = res.errors * np.maximum(np.abs(d), np.abs(factor)) / _TWO_PI
+        else:
+            dos[sel] = total[:, :n] + 1j * total[:, n:2 * n]
+            pi_less[sel] = total[:, 2 * n:3 * n] + 1j * total[:, 3 * n:]
+            errors[sel] = res.errors / _TWO_PI
+    if poor_acc:
+        worst = np.concatenate(poor_acc)
+        warnings.warn(
+            f"EHP spectra by energy quadrature: reached only {np.max(worst):.2g} "
+            f"relative accuracy at {worst.size} of {flat[0].size} frequencies",
+            IntegrationWarning, stacklevel=3)
+    return dos.reshape(shape), pi_less.reshape(shape), errors.reshape(omega.shape)
 
 
 #: Fermi edges of two electrodes this many (T_a + T_b) apart: Pi^< = -Lambda or 0 (T_a != T_b)
@@ -211,10 +284,10 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
         omega=omega, mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R)
     shape = omega.shape
     mu_a, mu_b, T_a, T_b = mus[ch.alpha], mus[ch.beta], temps[ch.alpha], temps[ch.beta]
-    k = expansion.traces[key].shape[0]
+    k = expansion.K
     dos = np.zeros(omega.shape + (k, k), dtype=complex)
     pi_less = np.zeros_like(dos) if emission else None
-    if not np.any(expansion.traces[key]):
+    if not expansion.coupled(*key):
         # the couplings never connect these electrodes
         return (dos, pi_less, np.zeros(shape)) if errors else (dos, pi_less)
     redo = np.zeros(shape, dtype=bool)

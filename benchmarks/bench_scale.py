@@ -1,0 +1,175 @@
+"""Benchmark (issue 13): how the pole expansion and a bias point scale with N and K.
+
+Model (issue 13): a weakly disordered metallic chain of N sites (hopping 1,
+onsite energies uniform in +-0.1), wide-band broadenings 0.2-0.8 on the four end
+sites of each side, K modes each coupling a random 3-site block (couplings 0.05),
+mode frequencies 0.05-0.4, gamma_ph = 0.01, T_e = T_ph = 0.025, bias 0.9.
+The models are built as :class:`symehp.model.NumericJunction` directly (the
+SymPy route of ``Junction`` is measured by ``bench_model_build.py``).
+
+Measured, in this one process:
+
+* the pole expansion, today's rank-one construction (``symehp.numeric.poles``)
+  against the construction of main before issue 13 (kept here verbatim as
+  ``baseline_expansion``: projectors ``P_j``, an N^4 array ``P_j Gamma P_k^+``
+  and the K x K x P x P traces by one unoptimized 4-operand einsum), at the N
+  where the baseline fits in memory and time;
+* the arrays each holds (bytes), up to N = 200, K = 50 for today's;
+* the cost of one bias point (``symehp.transport``, rtol 1e-8, cold caches
+  excluded) against N (K = 1) and K (N = 8), with fitted exponents.
+
+Run: python benchmarks/bench_scale.py [--max-n N] [--write]
+``--write`` appends the tables to benchmarks/results.md.
+"""
+
+import argparse
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+import symehp
+from symehp.model import NumericJunction
+from symehp.numeric import poles as poles_module
+
+
+def chain_model(n, k, seed=0):
+    """The issue's disordered chain with local modes, as a NumericJunction."""
+    rng = np.random.default_rng(seed)
+    h = np.diag(rng.uniform(-0.1, 0.1, n)).astype(complex)
+    h += np.diag(np.ones(n - 1), 1) + np.diag(np.ones(n - 1), -1)
+    g_l = np.zeros((n, n), complex)
+    g_r = np.zeros((n, n), complex)
+    ends = min(4, n)
+    for j in range(ends):
+        g_l[j, j] = rng.uniform(0.2, 0.8)
+        g_r[n - 1 - j, n - 1 - j] = rng.uniform(0.2, 0.8)
+    m = np.zeros((k, n, n), complex)
+    width = min(3, n)
+    for i in range(k):
+        s = int(rng.integers(0, n - width + 1))
+        a = rng.normal(size=(width, width))
+        m[i, s:s + width, s:s + width] = 0.05 * (a + a.T) / 2
+    return NumericJunction(H=h, gamma_L=g_l, gamma_R=g_r, M=m,
+                           omega=np.linspace(0.05, 0.4, k), gamma_ph=np.full(k, 0.01))
+
+
+def baseline_expansion(model):
+    """Main before issue 13: O(N^4) memory for the residues, O(K^2 N^2) traces."""
+    h_eff = model.H - 0.5j * (model.gamma_L + model.gamma_R)
+    z, right = np.linalg.eig(h_eff)
+    scale = max(1.0, float(np.abs(h_eff).max()))
+    keep = z.imag < -1e-13 * scale
+    left = np.linalg.inv(right)
+    z, right, left = z[keep], right[:, keep], left[keep, :]
+    proj = np.einsum("ij,jk->jik", right, left)
+    gap = z[:, None] - z.conj()[None, :]
+    residues = {}
+    for name, gamma in (("L", model.gamma_L), ("R", model.gamma_R)):
+        c = np.einsum("jab,bc,kdc->jkad", proj, gamma, proj.conj())
+        upper = np.einsum("jkad,jk->jad", c, 1.0 / gap)
+        residues[name] = np.concatenate([upper, upper.conj().transpose(0, 2, 1)])
+    traces = {}
+    for a in "LR":
+        for b in "LR":
+            traces[(a, b)] = np.einsum("mij,pjk,nkl,qli->mnpq", model.M, residues[a],
+                                       model.M, residues[b])
+    held = sum(x.nbytes for x in residues.values()) + sum(x.nbytes for x in traces.values())
+    return traces, held + c.nbytes
+
+
+def new_expansion(model):
+    exp = poles_module._cached.__wrapped__(model.key, model)
+    held = sum(x.nbytes for d in (exp.u, exp.v, exp.couplings) for x in d.values())
+    return exp, held
+
+
+def best_of(func, repeat):
+    best = np.inf
+    out = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = func()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+def time_point(n, k, lines):
+    """Seconds for one bias point of the chain model (after a first, cold call)."""
+    model = chain_model(n, k)
+    symehp.transport(model, mu_L=0.45, mu_R=-0.45, T_e=0.025, T_ph=0.025, rtol=1e-8)
+    t, _ = best_of(lambda: symehp.transport(model, mu_L=0.44, mu_R=-0.46, T_e=0.025,
+                                            T_ph=0.025, rtol=1e-8), 1)
+    row = f"| {n} | {k} | {t:.3g} |"
+    print(row, flush=True)
+    lines.append(row)
+    return t
+
+
+def fit_exponent(xs, ts):
+    xs, ts = np.log(np.asarray(xs, float)), np.log(np.asarray(ts, float))
+    return float(np.polyfit(xs, ts, 1)[0])
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--max-n", type=int, default=16, help="largest N of the bias-point timing")
+    ap.add_argument("--write", action="store_true", help="append the tables to results.md")
+    args = ap.parse_args(argv)
+    lines = ["", "# Scale benchmark (issue 13)", "",
+             "Produced by `python benchmarks/bench_scale.py --write`; model and method in the "
+             "script's docstring.", "",
+             f"machine: {platform.processor() or platform.machine()}, Python "
+             f"{sys.version.split()[0]}, NumPy {np.__version__}; load average at start "
+             f"{_load():.2f}", ""]
+
+    lines += ["## Pole expansion: build time and memory held", "",
+              "| N | K | rank-one build | held | baseline (main before) build | baseline held |"
+              " ratio |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for n, k in ((8, 1), (16, 1), (24, 2), (32, 1), (64, 10), (120, 20), (200, 50)):
+        model = chain_model(n, k)
+        t_new, (exp, held_new) = best_of(lambda: new_expansion(model), 3 if n < 100 else 1)
+        if n <= 24:
+            t_old, (traces, held_old) = best_of(lambda: baseline_expansion(model), 1)
+            # the two agree (the traces are the same numbers)
+            for key, full in traces.items():
+                dev = np.abs(exp.traces[key] - full).max() / max(np.abs(full).max(), 1e-300)
+                assert dev < 1e-10, (n, key, dev)
+            old = (f"{t_old * 1e3:.1f} ms", f"{held_old / 2**20:.1f} MiB",
+                   f"{t_old / t_new:.0f}x")
+        else:
+            est = 2 * (2 * n) ** 2 * n * n * 16 + 4 * k * k * (2 * n) ** 4 * 16
+            old = ("not run", f"~{est / 2**30:.1f} GiB (N^4 + K^2 N^4... estimate)", "-")
+        row = (f"| {n} | {k} | {t_new * 1e3:.1f} ms | {held_new / 2**20:.1f} MiB | {old[0]} | "
+               f"{old[1]} | {old[2]} |")
+        print(row, flush=True)
+        lines.append(row)
+
+    lines += ["", "## One bias point (transport, rtol 1e-8, V = 0.9, T = 0.025)", "",
+              "| N | K | s per bias point |", "| --- | --- | --- |"]
+    ns = [n for n in (4, 8, 16, 32, 64) if n <= args.max_n]
+    ts = [time_point(n, 1, lines) for n in ns]
+    ks = [1, 2, 4, 8]
+    tk = [time_point(8, k, lines) for k in ks]
+    lines += ["", f"fitted exponents: cost ~ N^{fit_exponent(ns, ts):.2f} (K = 1, N = "
+              f"{ns[0]}-{ns[-1]}), ~ K^{fit_exponent(ks, tk):.2f} (N = 8, K = 1-8)", ""]
+    print("\n".join(lines[-2:]))
+    if args.write:
+        path = Path(__file__).with_name("results.md")
+        with path.open("a") as fh:
+            fh.write("\n".join(lines) + "\n")
+        print(f"appended to {path}")
+
+
+def _load():
+    try:
+        import os
+        return os.getloadavg()[0]
+    except OSError:
+        return float("nan")
+
+
+if __name__ == "__main__":
+    main()

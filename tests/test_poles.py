@@ -1,0 +1,118 @@
+"""The rank-one pole expansion (issue 13): right against matrix inverses, and small.
+
+``A_a(e) = G^r Gamma_a G^a = sum_p u^a_p v^a_p / (e - p)`` and the EHP kernel
+``tr[M^m A_a(e) M^n A_b(e - w)]`` from the pole-basis couplings, against batched
+matrix inverses (``PoleExpansion.direct_kernel``, an independent route) on random
+models with hopping, non-diagonal broadenings and complex couplings; the arrays
+the expansion holds grow as K N^2, never N^4.
+"""
+
+import numpy as np
+import pytest
+
+from symehp.model import NumericJunction
+from symehp.numeric.diagonal_spectra import diagonal_model
+from symehp.numeric.poles import pole_expansion
+
+
+def random_model(n, k, seed, *, chain=False):
+    rng = np.random.default_rng(seed)
+
+    def hermitian(scale):
+        a = rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n))
+        return scale * (a + a.conj().T) / 2
+
+    if chain:
+        h = np.diag(rng.uniform(-0.1, 0.1, n)) + np.diag(np.ones(n - 1), 1) + np.diag(
+            np.ones(n - 1), -1)
+        h = h.astype(complex)
+        g_l, g_r = np.zeros((n, n), complex), np.zeros((n, n), complex)
+        for j in range(4):
+            g_l[j, j] = rng.uniform(0.2, 0.8)
+            g_r[n - 1 - j, n - 1 - j] = rng.uniform(0.2, 0.8)
+        m = np.zeros((k, n, n), complex)
+        for i in range(k):
+            s = rng.integers(0, n - 3)
+            block = hermitian(0.05)[:3, :3]
+            m[i, s:s + 3, s:s + 3] = block
+    else:
+        h = hermitian(0.5)
+        p_l = rng.normal(size=(n, 2)) + 1j * rng.normal(size=(n, 2))
+        p_r = rng.normal(size=(n, 1)) + 1j * rng.normal(size=(n, 1))
+        g_l, g_r = 0.2 * p_l @ p_l.conj().T, 0.3 * p_r @ p_r.conj().T
+        m = np.array([hermitian(0.1) for _ in range(k)])
+    return NumericJunction(H=h, gamma_L=g_l, gamma_R=g_r, M=m,
+                           omega=np.linspace(0.5, 1.5, k), gamma_ph=np.full(k, 0.05))
+
+
+ENERGIES = np.array([-2.3, -0.41, 0.0, 0.07, 0.5, 1.9, 25.0])
+OMEGAS = np.array([-0.8, 0.0, 0.33, 1.2])
+
+
+@pytest.mark.parametrize("n, k, seed", [(1, 1, 0), (3, 2, 1), (6, 3, 2), (9, 1, 3)])
+def test_kernel_from_couplings_matches_matrix_inverses(n, k, seed):
+    model = random_model(n, k, seed)
+    expansion = pole_expansion(model)
+    e = ENERGIES[:, None]
+    w = OMEGAS[None, :]
+    for a in "LR":
+        got = expansion.spectral(a, ENERGIES)
+        for x, spec in zip(ENERGIES, got):
+            g = np.linalg.inv(x * np.eye(n) - model.H + 0.5j * (model.gamma_L + model.gamma_R))
+            ref = g @ (model.gamma_L if a == "L" else model.gamma_R) @ g.conj().T
+            assert np.abs(spec - ref).max() <= 1e-12 * np.abs(ref).max()
+        for b in "LR":
+            kern = expansion.kernel(a, b, e, w)                  # via contract()
+            ref = expansion.direct_kernel(a, b, e, w)
+            scale = np.abs(ref).max()
+            assert kern.shape == ref.shape == (ENERGIES.size, OMEGAS.size, k, k)
+            assert np.abs(kern - ref).max() <= 1e-11 * scale
+            # the mode-diagonal pair weights are the diagonal of the full traces
+            full = expansion.traces[(a, b)]
+            diag = full[np.arange(k), np.arange(k)]
+            np.testing.assert_allclose(expansion.pair_weights(a, b), diag, rtol=1e-14,
+                                       atol=1e-15 * np.abs(diag).max())
+            # the absolute contraction bounds the contraction entry by entry
+            x = 1.0 / ((ENERGIES[:, None, None] - expansion.poles[:, None])
+                       * (ENERGIES[:, None, None] - 0.3 - expansion.poles[None, :]))
+            assert np.all(np.abs(expansion.contract(a, b, x))
+                          <= expansion.contract(a, b, x, absolute=True) * (1 + 1e-12) + 1e-300)
+
+
+def test_residues_are_rank_one_and_conjugate_paired():
+    model = random_model(5, 1, 7)
+    expansion = pole_expansion(model)
+    n = expansion.poles.size // 2
+    for a in "LR":
+        w = expansion.residues[a]
+        assert np.all(np.linalg.matrix_rank(w, tol=1e-10 * np.abs(w).max()) <= 1)
+        np.testing.assert_allclose(w[n:], np.conj(np.swapaxes(w[:n], 1, 2)), atol=1e-14)
+    # A_L + A_R = i (G^r - G^a): the lower residues sum to i * identity
+    total = expansion.residues["L"][:n].sum(axis=0) + expansion.residues["R"][:n].sum(axis=0)
+    np.testing.assert_allclose(total, 1j * np.eye(5), atol=1e-12)
+
+
+def test_expansion_holds_k_n_squared_numbers():
+    """N = 120 orbitals, K = 20 modes (a chain with broadened end sites, local modes):
+    building the expansion and the mode-diagonal data of the currents holds arrays
+    of at most 4 K N^2 numbers each; the (P, N, N) residues and the K x K x P x P
+    traces are never made."""
+    n, k = 120, 20
+    model = random_model(n, k, 11, chain=True)
+    expansion = pole_expansion(model)
+    p = expansion.poles.size
+    assert p <= 2 * n
+    held = [*expansion.u.values(), *expansion.v.values(), *expansion.couplings.values()]
+    assert max(x.size for x in held) <= 4 * k * n * n
+    assert sum(x.nbytes for x in held) <= 16 * k * n * n * 16 + 4 * 2 * n * n * 16
+    diagonal = diagonal_model(expansion)
+    for entry in diagonal.channels:
+        for x in entry[1:]:
+            assert x.size <= k * n * p
+    assert "traces" not in expansion.__dict__ and "residues" not in expansion.__dict__
+    # and the spectra at a few frequencies contract without them
+    from symehp.numeric.spectra import channel_spectra
+    dos, _ = channel_spectra(expansion, "LR", np.array([0.1, 0.3]), 0.2, -0.2, 0.025, 0.025,
+                             emission=False)
+    assert dos.shape == (2, k, k) and np.all(np.isfinite(dos))
+    assert "traces" not in expansion.__dict__ and "residues" not in expansion.__dict__
