@@ -4,8 +4,8 @@ Model (issue 13): a weakly disordered metallic chain of N sites (hopping 1,
 onsite energies uniform in +-0.1), wide-band broadenings 0.2-0.8 on the four end
 sites of each side, K modes each coupling a random 3-site block (couplings 0.05),
 mode frequencies 0.05-0.4, gamma_ph = 0.01, T_e = T_ph = 0.025, bias 0.9.
-The models are built as :class:`symehp.model.NumericJunction` directly (the
-SymPy route of ``Junction`` is measured by ``bench_model_build.py``).
+The models are Junctions of NumPy arrays (no SymPy: ``bench_model_build.py``
+measures that route).
 
 Measured, in this one process:
 
@@ -31,12 +31,11 @@ from pathlib import Path
 import numpy as np
 
 import symehp
-from symehp.model import NumericJunction
 from symehp.numeric import poles as poles_module
 
 
 def chain_model(n, k, seed=0):
-    """The issue's disordered chain with local modes, as a NumericJunction."""
+    """The issue's disordered chain with local modes (a Junction of NumPy arrays)."""
     rng = np.random.default_rng(seed)
     h = np.diag(rng.uniform(-0.1, 0.1, n)).astype(complex)
     h += np.diag(np.ones(n - 1), 1) + np.diag(np.ones(n - 1), -1)
@@ -52,8 +51,7 @@ def chain_model(n, k, seed=0):
         s = int(rng.integers(0, n - width + 1))
         a = rng.normal(size=(width, width))
         m[i, s:s + width, s:s + width] = 0.05 * (a + a.T) / 2
-    return NumericJunction(H=h, gamma_L=g_l, gamma_R=g_r, M=m,
-                           omega=np.linspace(0.05, 0.4, k), gamma_ph=np.full(k, 0.01))
+    return symehp.Junction(h, g_l, g_r, m, np.linspace(0.05, 0.4, k), np.full(k, 0.01))
 
 
 def baseline_expansion(model):
@@ -129,7 +127,7 @@ def main(argv=None):
               "| N | K | rank-one build | held | baseline (main before) build | baseline held |"
               " ratio |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for n, k in ((8, 1), (16, 1), (24, 2), (32, 1), (64, 10), (120, 20), (200, 50)):
-        model = chain_model(n, k)
+        model = chain_model(n, k).numeric()
         t_new, (exp, held_new) = best_of(lambda: new_expansion(model), 3 if n < 100 else 1)
         if n <= 24:
             t_old, (traces, held_old) = best_of(lambda: baseline_expansion(model), 1)

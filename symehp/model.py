@@ -2,10 +2,19 @@
 electrodes, coupled linearly to K bosonic modes that are damped by an ohmic
 phonon bath.
 
-A :class:`Junction` holds SymPy matrices, so the same object serves symbolic
-derivations (entries may be symbols) and numerics (all entries numbers).  The
-numeric layer asks for :meth:`Junction.numeric`, which converts the matrices
-once into NumPy arrays.
+A :class:`Junction` serves symbolic derivations (entries may be SymPy
+expressions) and numerics (all entries numbers) alike.  The numeric layer asks
+for :meth:`Junction.numeric`, the model as NumPy arrays.  Two routes build it:
+
+* SymPy route: any SymPy object in any argument.  Every entry becomes SymPy
+  and is checked symbolically (numbers in NumPy where no symbol is left);
+  ``numeric()`` converts the matrices once.
+* numeric route: every argument plain numbers (NumPy arrays, nested lists or
+  Python / NumPy scalars, no SymPy objects).  The checks run in NumPy, the
+  arrays of ``numeric()`` are made at once, and the SymPy matrices
+  (``model.H`` etc.) only when something asks for them, then cached.  They are
+  what the SymPy route makes of the same input, and ``numeric()`` holds the
+  same numbers bit for bit.
 
 Conventions (``docs/conventions.md``):
 
@@ -30,8 +39,12 @@ from .errors import ModelError
 
 __all__ = ["Junction", "NumericJunction", "two_level"]
 
+#: Round-off allowed in the numeric Hermiticity and positivity checks, relative
+#: to ``max(1, max_ij |A_ij|)`` (the largest entry, floored at one energy unit).
+ROUND_OFF = 1e-12
 
-# ---------------------------------------------------------------- input checks
+
+# ---------------------------------------------------------------- input checks (both routes)
 
 def _as_matrix(value, name):
     """Convert ``value`` (SymPy, NumPy or nested lists) to an ImmutableMatrix."""
@@ -57,7 +70,9 @@ def _non_finite(value):
     Catches SymPy's ``nan``, ``oo``, ``-oo`` and ``zoo`` (what NumPy's and
     Python's inf and NaN become), expressions containing them, and numbers
     that overflow double precision (e.g. ``exp(10**6)``).  Symbolic entries
-    that may well be finite (``x + 1``) are not judged.
+    that may well be finite (``x + 1``) are not judged.  The numeric route
+    describes the entry it found non-finite with this too, so that both routes
+    word the error alike.
     """
     value = sp.sympify(value)
     for atom, text in ((sp.nan, "nan"), (sp.oo, "inf"), (-sp.oo, "-inf"),
@@ -79,23 +94,43 @@ def _non_finite(value):
     return None
 
 
+def _entry_not_finite(name, i, j, what):
+    return ModelError(f"{name}[{i}, {j}] is not finite ({what}); every entry of {name} must be a "
+                      "finite number or a SymPy expression")
+
+
+def _value_not_finite(name, k, what):
+    return ModelError(f"{name}[{k}] is not finite ({what}); {name} must be finite")
+
+
 def _check_finite_matrix(mat, name):
-    """ModelError naming the first entry of ``mat`` that is inf or NaN."""
+    """ModelError naming the first entry (row by row) of ``mat`` that is inf or NaN."""
+    if isinstance(mat, _Numbers):
+        bad = np.argwhere(~np.isfinite(mat.values))
+        if bad.size:
+            i, j = (int(x) for x in bad[0])
+            raise _entry_not_finite(name, i, j, _non_finite(mat.entry((i, j))) or "nan")
+        return mat
     for i in range(mat.rows):
         for j in range(mat.cols):
             what = _non_finite(mat[i, j])
             if what is not None:
-                raise ModelError(f"{name}[{i}, {j}] is not finite ({what}); every entry of "
-                                 f"{name} must be a finite number or a SymPy expression")
+                raise _entry_not_finite(name, i, j, what)
     return mat
 
 
 def _check_finite_list(values, name):
     """ModelError naming the first of ``values`` (omega or gamma_ph) that is inf or NaN."""
+    if isinstance(values, _Numbers):
+        bad = np.flatnonzero(~np.isfinite(values.values))
+        if bad.size:
+            k = int(bad[0])
+            raise _value_not_finite(name, k, _non_finite(values.entry(k)) or "nan")
+        return values
     for k, value in enumerate(values):
         what = _non_finite(value)
         if what is not None:
-            raise ModelError(f"{name}[{k}] is not finite ({what}); {name} must be finite")
+            raise _value_not_finite(name, k, what)
     return values
 
 
@@ -108,15 +143,44 @@ def _is_zero(expr):
     return simplified.is_zero
 
 
-def _check_hermitian(mat, name):
+def _numbers_of(mat):
+    """The complex array of a numeric matrix (:class:`_Numbers`, or SymPy without symbols),
+    else None."""
+    if isinstance(mat, _Numbers):
+        return mat.values
     if not mat.free_symbols:
-        arr = np.array(mat.evalf(), dtype=complex)
-        scale = max(1.0, float(np.abs(arr).max(initial=0.0)))
-        if not np.allclose(arr, arr.conj().T, rtol=0, atol=1e-12 * scale):
-            i, j = np.unravel_index(np.argmax(np.abs(arr - arr.conj().T)), arr.shape)
-            raise ModelError(
-                f"{name} must be Hermitian ({name} != {name}^dagger): entry ({i}, {j}) = "
-                f"{arr[i, j]:.6g} is not the conjugate of entry ({j}, {i}) = {arr[j, i]:.6g}")
+        return np.array(mat.evalf(), dtype=complex)
+    return None
+
+
+def _scale(arr):
+    """``max(1, max |A_ij|)``: what the round-off allowance ROUND_OFF is relative to."""
+    return max(1.0, float(np.abs(arr).max(initial=0.0)))
+
+
+def _check_hermitian_array(arr, name):
+    """Every entry of the array ``arr``: ``|A_ij - conj(A_ji)| <= ROUND_OFF * max(1, max |A|)``."""
+    asymmetry = np.abs(arr - arr.conj().T)
+    if asymmetry.max(initial=0.0) > ROUND_OFF * _scale(arr):
+        i, j = np.unravel_index(np.argmax(asymmetry), arr.shape)
+        raise ModelError(
+            f"{name} must be Hermitian ({name} != {name}^dagger): entry ({i}, {j}) = "
+            f"{arr[i, j]:.6g} is not the conjugate of entry ({j}, {i}) = {arr[j, i]:.6g}")
+
+
+def _check_psd_array(arr, name):
+    """Lowest eigenvalue (``eigvalsh``) of the Hermitian array ``arr``
+    ``>= -ROUND_OFF * max(1, max |A|)``."""
+    lowest = float(np.linalg.eigvalsh(arr).min())
+    if lowest < -ROUND_OFF * _scale(arr):
+        raise ModelError(
+            f"{name} must be positive semi-definite (a broadening), but has eigenvalue {lowest:.3g}")
+
+
+def _check_hermitian(mat, name):
+    arr = _numbers_of(mat)
+    if arr is not None:
+        _check_hermitian_array(arr, name)
         return
     for i in range(mat.rows):
         for j in range(i, mat.cols):
@@ -132,15 +196,12 @@ def _check_hermitian(mat, name):
 
 
 def _check_psd(mat, name):
-    _check_hermitian(mat, name)
-    if not mat.free_symbols:
-        arr = np.array(mat.evalf(), dtype=complex)
-        lowest = float(np.linalg.eigvalsh(arr).min())
-        scale = max(1.0, float(np.abs(arr).max(initial=0.0)))
-        if lowest < -1e-12 * scale:
-            raise ModelError(
-                f"{name} must be positive semi-definite (a broadening), but has eigenvalue {lowest:.3g}")
+    arr = _numbers_of(mat)
+    if arr is not None:
+        _check_hermitian_array(arr, name)
+        _check_psd_array(arr, name)
         return
+    _check_hermitian(mat, name)
     verdict = mat.is_positive_semidefinite
     if verdict is False:
         raise ModelError(f"{name} must be positive semi-definite (a broadening)")
@@ -165,6 +226,27 @@ def _check_sign(value, name, *, strict):
     return value
 
 
+def _check_signs(values, name, *, strict):
+    """Every frequency (``strict``: > 0) or damping (>= 0) of ``values``.
+
+    Numbers (:class:`_Numbers`) are checked in NumPy and kept; the error, if
+    any, shows the value as the SymPy route does.  SymPy values are checked one
+    by one with :func:`_check_sign` and returned as a tuple.
+    """
+    if not isinstance(values, _Numbers):
+        return tuple(_check_sign(v, f"{name}[{k}]", strict=strict) for k, v in enumerate(values))
+    z = values.values
+    ok = (z.imag == 0) & ((z.real > 0) if strict else (z.real >= 0))
+    if not ok.all():
+        k = int(np.argmin(ok))
+        shown = sp.sympify(values.entry(k))
+        if z[k].imag != 0:
+            raise ModelError(f"{name}[{k}] must be real, got {shown}")
+        raise ModelError(f"{name}[{k}] must be {'positive' if strict else 'non-negative'}, "
+                         f"got {shown}")
+    return values
+
+
 def _as_list(value, name):
     """Scalars become one-element lists; sequences and 1-d arrays are kept."""
     if isinstance(value, (str, bytes)):
@@ -178,28 +260,159 @@ def _as_list(value, name):
     return [sp.sympify(value)]
 
 
-def _as_matrix_list(value, name):
-    """One coupling matrix or a list of them."""
+def _coupling_items(value, name):
+    """The K coupling matrices of ``M`` (one matrix, a list of them, or a 3-d array), unread."""
     if isinstance(value, np.ndarray):
         if value.ndim == 2:
-            return [_as_matrix(value, f"{name}[0]")]
+            return [value]
         if value.ndim == 3:
             if value.shape[0] == 0:
                 raise ModelError(f"{name} must hold at least one coupling matrix, got shape "
                                  f"{value.shape}")
-            return [_as_matrix(v, f"{name}[{k}]") for k, v in enumerate(value)]
+            return list(value)
         raise ModelError(f"{name} must be a matrix or a list of K matrices, got shape {value.shape}")
     if isinstance(value, sp.MatrixBase):
-        return [_as_matrix(value, f"{name}[0]")]
+        return [value]
     if isinstance(value, (list, tuple)):
         if len(value) == 0:
             raise ModelError(f"{name} must hold at least one coupling matrix")
         first = value[0]
         if isinstance(first, (sp.MatrixBase, np.ndarray)) or (
                 isinstance(first, (list, tuple)) and first and isinstance(first[0], (list, tuple))):
-            return [_as_matrix(v, f"{name}[{k}]") for k, v in enumerate(value)]
-        return [_as_matrix(value, f"{name}[0]")]
+            return list(value)
+        return [value]
     raise ModelError(f"{name} must be a matrix or a list of K matrices, got {type(value).__name__}")
+
+
+# ---------------------------------------------------------------- plain numbers (numeric route)
+
+def _plain_dtype(dtype):
+    """Integers, and floats / complex numbers of at most double precision."""
+    return dtype.kind in "iu" or (dtype.kind == "f" and dtype.itemsize <= 8) or (
+        dtype.kind == "c" and dtype.itemsize <= 16)
+
+
+def _plain_type(cls):
+    """Python and NumPy numbers other than booleans (and NumPy's extended precision).
+
+    Anything else (SymPy and mpmath numbers, fractions, strings, booleans) is
+    left to the SymPy route, which keeps its exact value or reports it.
+    """
+    if issubclass(cls, np.generic):
+        return _plain_dtype(np.dtype(cls))
+    return issubclass(cls, (int, float, complex)) and not issubclass(cls, bool)
+
+
+class _Numbers:
+    """A model argument given as plain numbers, read by the numeric route.
+
+    ``entries``: the numbers as the caller gave them (a read-only array of their
+    own dtype, or an object array when a list mixes Python types; a tuple for
+    omega and gamma_ph), from which the SymPy form is made on demand exactly as
+    the SymPy route makes it from the input.  ``values``: the same numbers as a
+    complex array, what :class:`NumericJunction` holds (signed zeros made +0.0,
+    as SymPy makes them, so that both routes give the same bits).
+    """
+
+    __slots__ = ("entries", "values")
+
+    def __init__(self, entries, values):
+        self.entries = entries
+        self.values = values
+
+    @property
+    def shape(self):
+        return self.values.shape
+
+    def __len__(self):
+        return len(self.values)
+
+    def entry(self, index):
+        """The entry at ``index`` as the SymPy route reads it (``tolist()`` of a typed array,
+        the caller's own object otherwise)."""
+        x = self.entries[index]
+        if isinstance(self.entries, np.ndarray) and self.entries.dtype != object:
+            return x.item()
+        return x
+
+
+def _plain_matrix(value):
+    """``value`` as :class:`_Numbers` when it is a non-empty 2-d array of plain numbers
+    (NumPy array, nested lists or tuples), else None (the SymPy route reads it)."""
+    if isinstance(value, np.ndarray):
+        if value.ndim != 2 or value.size == 0:
+            return None
+        if not _plain_dtype(value.dtype):
+            if value.dtype != object or not all(map(_plain_type, set(map(type, value.flat)))):
+                return None
+        entries = np.array(value)                   # the Junction's own copy
+    elif isinstance(value, (list, tuple)):
+        try:
+            entries = np.array(value, dtype=object)
+        except Exception:  # noqa: BLE001 - odd input of any kind: the SymPy route reports it
+            return None
+        if entries.ndim != 2 or entries.size == 0:
+            return None
+        kinds = set(map(type, entries.flat))
+        if not all(map(_plain_type, kinds)):
+            return None
+        if kinds in ({float}, {complex}):           # compact; tolist() gives back the same numbers
+            entries = entries.astype(kinds.pop())
+    else:
+        return None
+    try:
+        values = entries.astype(complex) + 0.0     # + 0.0: -0.0 becomes 0.0, as in SymPy
+    except (OverflowError, TypeError, ValueError):  # e.g. an integer beyond double range
+        return None
+    entries.flags.writeable = False
+    return _Numbers(entries, values)
+
+
+def _plain_list(value):
+    """omega or gamma_ph as :class:`_Numbers` when it is plain numbers (a scalar, a
+    sequence, or a 0-d / 1-d array), else None (the SymPy route reads it)."""
+    if isinstance(value, np.ndarray):
+        if value.ndim > 1 or not (_plain_dtype(value.dtype) or value.dtype == object):
+            return None
+        entries = tuple(np.atleast_1d(value).tolist())
+    elif isinstance(value, (list, tuple)):
+        entries = tuple(value)
+    else:
+        entries = (value,)
+    if not all(_plain_type(type(v)) for v in entries):
+        return None
+    try:
+        values = np.array(entries, dtype=complex) + 0.0
+    except (OverflowError, TypeError, ValueError):
+        return None
+    return _Numbers(entries, values)
+
+
+def _read_matrix(value, name):
+    """A square matrix argument: :class:`_Numbers` for plain numbers, else an ImmutableMatrix."""
+    numbers = _plain_matrix(value)
+    if numbers is None:
+        return _as_matrix(value, name)
+    if numbers.shape[0] != numbers.shape[1]:
+        raise ModelError(f"{name} must be square, got shape {numbers.shape}")
+    return numbers
+
+
+def _read_list(value, name):
+    """omega or gamma_ph: :class:`_Numbers` for plain numbers, else a list of SymPy values."""
+    numbers = _plain_list(value)
+    return _as_list(value, name) if numbers is None else numbers
+
+
+def _sympy_matrix(mat):
+    """The ImmutableMatrix of a matrix argument (made from the entries for :class:`_Numbers`)."""
+    return sp.ImmutableMatrix(mat.entries.tolist()) if isinstance(mat, _Numbers) else mat
+
+
+def _sympy_values(values):
+    """omega or gamma_ph as a tuple of SymPy numbers or expressions."""
+    entries = values.entries if isinstance(values, _Numbers) else values
+    return tuple(sp.sympify(v) for v in entries)
 
 
 # ---------------------------------------------------------------- the model
@@ -214,18 +427,37 @@ class Junction:
     gamma_L, gamma_R : (N, N) matrix
         Wide-band broadenings of the left and right electrodes (Hermitian,
         positive semi-definite), energy units.  ``Sigma^r = -i (Gamma_L + Gamma_R)/2``.
-    M : (N, N) matrix or list of K of them
+    M : (N, N) matrix, list of K of them, or (K, N, N) array
         Electron-boson couplings ``M^k`` (Hermitian), energy per unit of the
         mode coordinate ``u_k``.
     omega : number or sequence of K
-        Mode frequencies ``Omega_k > 0``.
+        Mode frequencies ``Omega_k > 0``, energy units.
     gamma_ph : number or sequence of K
-        Ohmic damping of each mode by the phonon bath, ``gamma_ph,k >= 0``;
-        ``Gamma_ph(w) = 2 w diag(gamma_ph)``.
+        Ohmic damping of each mode by the phonon bath, ``gamma_ph,k >= 0``
+        (energy units); ``Gamma_ph(w) = 2 w diag(gamma_ph)``.
 
     Entries may be numbers (Python, NumPy) or SymPy expressions.  Symbols must
     carry assumptions that let SymPy check the model (``real=True`` for
     energies and couplings, ``positive=True`` for widths and frequencies).
+
+    Numbers and checks
+    ------------------
+    When no argument holds a SymPy object (NumPy arrays, nested lists, Python
+    or NumPy scalars; booleans and extended precision excepted) the model is
+    *numeric*: it is checked in NumPy and built in milliseconds even at N in
+    the hundreds, :meth:`numeric` returns arrays made straight from the input,
+    and the SymPy attributes (:attr:`H`, :attr:`gamma_L`, :attr:`gamma_R`,
+    :attr:`M`, :attr:`omega`, :attr:`gamma_ph`) are made on first access and
+    cached.  Any SymPy entry anywhere sends the whole model down the SymPy
+    route (entries SymPy, symbolic checks where symbols remain).  Both routes
+    raise the same :class:`~symehp.errors.ModelError` for the same fault.
+
+    Numeric matrices (also those of a SymPy model without symbols) pass as
+    Hermitian when ``|A_ij - conj(A_ji)| <= 1e-12 s`` for every entry and as
+    positive semi-definite when their lowest eigenvalue (``numpy.linalg.eigvalsh``)
+    is ``>= -1e-12 s``, with ``s = max(1, max_ij |A_ij|)`` in energy units:
+    relative to the largest entry, floored at one energy unit (``ROUND_OFF``).
+    Entries are never symmetrized: the numbers are used as given.
 
     Examples
     --------
@@ -241,37 +473,55 @@ class Junction:
     _FIELDS = frozenset({"H", "gamma_L", "gamma_R", "M", "omega", "gamma_ph"})
 
     def __init__(self, H, gamma_L, gamma_R, M, omega, gamma_ph):
-        # every entry is checked to be finite as soon as it is read, before any
-        # other check could trip over an inf or NaN
-        self.H = _check_finite_matrix(_as_matrix(H, "H"), "H")
-        n = self.H.rows
+        # Each argument is read as plain numbers (_Numbers) or as SymPy, and checked in
+        # the order below on either route; every entry is checked to be finite as soon
+        # as it is read, before any other check could trip over an inf or NaN.
+        h = _check_finite_matrix(_read_matrix(H, "H"), "H")
+        n = h.shape[0]
         if n == 0:
             raise ModelError(
                 f"H must have at least one level (an N x N matrix with N >= 1), got shape "
-                f"{self.H.shape}")
-        self.gamma_L = _check_finite_matrix(_as_matrix(gamma_L, "gamma_L"), "gamma_L")
-        self.gamma_R = _check_finite_matrix(_as_matrix(gamma_R, "gamma_R"), "gamma_R")
-        self.M = tuple(_check_finite_matrix(m, f"M[{k}]")
-                       for k, m in enumerate(_as_matrix_list(M, "M")))
-        for name, mat in [("gamma_L", self.gamma_L), ("gamma_R", self.gamma_R)] + [
-                (f"M[{k}]", m) for k, m in enumerate(self.M)]:
-            if mat.shape != (n, n):
-                raise ModelError(f"{name} has shape {mat.shape}, but H is {n} x {n}")
-        _check_hermitian(self.H, "H")
-        _check_psd(self.gamma_L, "gamma_L")
-        _check_psd(self.gamma_R, "gamma_R")
-        for k, m in enumerate(self.M):
+                f"{h.shape}")
+        g_l = _check_finite_matrix(_read_matrix(gamma_L, "gamma_L"), "gamma_L")
+        g_r = _check_finite_matrix(_read_matrix(gamma_R, "gamma_R"), "gamma_R")
+        couplings = [_read_matrix(m, f"M[{k}]") for k, m in enumerate(_coupling_items(M, "M"))]
+        couplings = [_check_finite_matrix(m, f"M[{k}]") for k, m in enumerate(couplings)]
+        for name, mat in [("gamma_L", g_l), ("gamma_R", g_r)] + [
+                (f"M[{k}]", m) for k, m in enumerate(couplings)]:
+            if tuple(mat.shape) != (n, n):
+                raise ModelError(f"{name} has shape {tuple(mat.shape)}, but H is {n} x {n}")
+        _check_hermitian(h, "H")
+        _check_psd(g_l, "gamma_L")
+        _check_psd(g_r, "gamma_R")
+        for k, m in enumerate(couplings):
             _check_hermitian(m, f"M[{k}]")
-        k_modes = len(self.M)
-        omegas = _check_finite_list(_as_list(omega, "omega"), "omega")
-        dampings = _check_finite_list(_as_list(gamma_ph, "gamma_ph"), "gamma_ph")
+        k_modes = len(couplings)
+        omegas = _check_finite_list(_read_list(omega, "omega"), "omega")
+        dampings = _check_finite_list(_read_list(gamma_ph, "gamma_ph"), "gamma_ph")
         if len(omegas) != k_modes:
             raise ModelError(f"omega has {len(omegas)} entries but M has {k_modes} coupling matrices")
         if len(dampings) != k_modes:
             raise ModelError(f"gamma_ph has {len(dampings)} entries but M has {k_modes} coupling matrices")
-        self.omega = tuple(_check_sign(w, f"omega[{k}]", strict=True) for k, w in enumerate(omegas))
-        self.gamma_ph = tuple(_check_sign(g, f"gamma_ph[{k}]", strict=False)
-                              for k, g in enumerate(dampings))
+        omegas = _check_signs(omegas, "omega", strict=True)
+        dampings = _check_signs(dampings, "gamma_ph", strict=False)
+
+        if all(isinstance(x, _Numbers) for x in (h, g_l, g_r, *couplings, omegas, dampings)):
+            # numeric route: the arrays now, the SymPy matrices on demand (see the properties)
+            self.__dict__["_entries"] = {
+                "H": h.entries, "gamma_L": g_l.entries, "gamma_R": g_r.entries,
+                "M": tuple(m.entries for m in couplings), "omega": omegas.entries,
+                "gamma_ph": dampings.entries}
+            self.__dict__["_numeric"] = NumericJunction(
+                H=h.values, gamma_L=g_l.values, gamma_R=g_r.values,
+                M=np.array([m.values for m in couplings]),
+                omega=omegas.values.real, gamma_ph=dampings.values.real)
+        else:
+            self.H = _sympy_matrix(h)
+            self.gamma_L = _sympy_matrix(g_l)
+            self.gamma_R = _sympy_matrix(g_r)
+            self.M = tuple(_sympy_matrix(m) for m in couplings)
+            self.omega = _sympy_values(omegas)
+            self.gamma_ph = _sympy_values(dampings)
         self.__dict__["_built"] = True
 
     def __setattr__(self, name, value):
@@ -282,25 +532,65 @@ class Junction:
                 "new Junction, or use model.subs({...}) for symbolic entries")
         super().__setattr__(name, value)
 
+    @property
+    def _from_numbers(self):
+        """True when the model was built by the numeric route (plain numbers only)."""
+        return "_entries" in self.__dict__
+
+    # -- the fields as SymPy objects.  A model from SymPy input stores them in its
+    # instance dict (which takes precedence over these); a numeric model makes
+    # each one from its entries on first access, and caches it there.
+    @cached_property
+    def H(self):
+        """Central-region Hamiltonian, an N x N SymPy ImmutableMatrix (energy units)."""
+        return sp.ImmutableMatrix(self._entries["H"].tolist())
+
+    @cached_property
+    def gamma_L(self):
+        """Broadening of electrode L, an N x N SymPy ImmutableMatrix (energy units)."""
+        return sp.ImmutableMatrix(self._entries["gamma_L"].tolist())
+
+    @cached_property
+    def gamma_R(self):
+        """Broadening of electrode R, an N x N SymPy ImmutableMatrix (energy units)."""
+        return sp.ImmutableMatrix(self._entries["gamma_R"].tolist())
+
+    @cached_property
+    def M(self):
+        """Couplings ``M^k``: a tuple of K N x N SymPy ImmutableMatrix."""
+        return tuple(sp.ImmutableMatrix(m.tolist()) for m in self._entries["M"])
+
+    @cached_property
+    def omega(self):
+        """Mode frequencies ``Omega_k``: a tuple of K SymPy numbers (energy units)."""
+        return tuple(sp.sympify(w) for w in self._entries["omega"])
+
+    @cached_property
+    def gamma_ph(self):
+        """Ohmic dampings ``gamma_ph,k``: a tuple of K SymPy numbers (energy units)."""
+        return tuple(sp.sympify(g) for g in self._entries["gamma_ph"])
+
     # -- shape and content
     @property
     def N(self):
         """Number of electronic levels in the central region."""
-        return self.H.rows
+        return self.__dict__["_numeric"].N if self._from_numbers else self.H.rows
 
     @property
     def K(self):
         """Number of bosonic modes."""
-        return len(self.M)
+        return len(self._entries["M"]) if self._from_numbers else len(self.M)
 
     @property
     def gamma(self):
-        """Broadenings by electrode name: ``{"L": gamma_L, "R": gamma_R}``."""
+        """Broadenings by electrode name: ``{"L": gamma_L, "R": gamma_R}`` (SymPy)."""
         return {"L": self.gamma_L, "R": self.gamma_R}
 
     @cached_property
     def free_symbols(self):
         """Symbols the model still depends on (empty for a numeric model)."""
+        if self._from_numbers:
+            return frozenset()
         out = set()
         for mat in (self.H, self.gamma_L, self.gamma_R) + self.M:
             out |= mat.free_symbols
@@ -314,7 +604,13 @@ class Junction:
         return not self.free_symbols
 
     def subs(self, *args, **kwargs):
-        """A new Junction with symbols replaced (same arguments as ``sympy.subs``)."""
+        """A Junction with symbols replaced (same arguments as ``sympy.subs``).
+
+        A model built from plain numbers has no symbols to replace: it is
+        returned itself (a Junction cannot be changed, so it serves as the copy).
+        """
+        if self._from_numbers:
+            return self
         return Junction(
             self.H.subs(*args, **kwargs), self.gamma_L.subs(*args, **kwargs),
             self.gamma_R.subs(*args, **kwargs), [m.subs(*args, **kwargs) for m in self.M],
@@ -324,10 +620,14 @@ class Junction:
     def numeric(self):
         """The model as NumPy arrays (:class:`NumericJunction`); cached.
 
-        The arrays are read-only (the numeric layer caches its work under a
-        hash of them); to change a number, build a new :class:`Junction`.
-        Raises :class:`~symehp.errors.ModelError` if symbols remain.
+        For a model built from plain numbers these were made from the input
+        arrays when the model was built, without SymPy.  The arrays are
+        read-only (the numeric layer caches its work under a hash of them); to
+        change a number, build a new :class:`Junction`.  Raises
+        :class:`~symehp.errors.ModelError` if symbols remain.
         """
+        if self._from_numbers:
+            return self.__dict__["_numeric"]
         if self.free_symbols:
             names = ", ".join(sorted(str(s) for s in self.free_symbols))
             raise ModelError(
@@ -438,8 +738,10 @@ def two_level(eps1=None, eps2=None, gamma1=None, gamma2=None, m=None, omega=None
     m = sym(m, "m", real=True)
     omega = sym(omega, "Omega", positive=True)
     gamma_ph = sym(gamma_ph, "gamma_ph", positive=True)
+    # numbers stay plain numbers, so that a numeric two_level takes the numeric route
+    hopping_conj = hopping.conjugate() if _plain_type(type(hopping)) else sp.conjugate(hopping)
     return Junction(
-        H=[[eps1, hopping], [sp.conjugate(hopping), eps2]],
+        H=[[eps1, hopping], [hopping_conj, eps2]],
         gamma_L=[[gamma1, 0], [0, 0]],
         gamma_R=[[0, 0], [0, gamma2]],
         M=[[0, m], [m, 0]],

@@ -116,3 +116,39 @@ def test_expansion_holds_k_n_squared_numbers():
                              emission=False)
     assert dos.shape == (2, k, k) and np.all(np.isfinite(dos))
     assert "traces" not in expansion.__dict__ and "residues" not in expansion.__dict__
+
+
+def test_direct_kernel_leaves_out_undamped_levels():
+    """Five levels at e = 0 (H = 0) with rank-one broadenings: three levels no electrode
+    broadens sit on the real axis.  The matrix-inverse kernel at e = 0 exactly (where
+    e - H_eff is singular) and at 1e-9 from it (where the full inverse is 1e9 and the
+    undamped part would cancel to round-off) equals the pole form; and the spectra at
+    T_R = T_L (1 + 4e-15), by energy quadrature, equal the closed form at T_L = T_R."""
+    import symehp
+
+    n = 5
+    v_l = np.array([0.1, 0.3, 0.5, 0.1, 0.2])
+    v_r = np.array([0.2, 0.2, 0.2, 0.2, 0.2j])
+    model = NumericJunction(H=np.zeros((n, n), complex), gamma_L=np.outer(v_l, v_l.conj()),
+                            gamma_R=np.outer(v_r, v_r.conj()),
+                            M=np.array([np.diag([0.0, 0.1, 0.0, 0.05, 0.0]).astype(complex)]),
+                            omega=np.array([1.0]), gamma_ph=np.array([0.05]))
+    expansion = pole_expansion(model)
+    assert expansion.poles.size == 4 and expansion.basis.shape == (n, 2)
+    e = np.array([0.0, 1e-9, -1e-9, 0.15, 0.3])
+    w = np.array([0.15, 0.0, 0.3])[:, None]
+    for a in "LR":
+        for b in "LR":
+            direct = expansion.direct_kernel(a, b, e, w)
+            poles = expansion.kernel(a, b, e, w)
+            assert np.all(np.isfinite(direct))
+            assert np.abs(direct - poles).max() <= 1e-12 * np.abs(poles).max()
+    omegas = np.array([0.0, 0.15, 0.7])
+    for ch in ("RL", "LR"):
+        junction = symehp.Junction(model.H, model.gamma_L, model.gamma_R, list(model.M),
+                                   list(model.omega), list(model.gamma_ph))
+        args = dict(mu_L=0.1, mu_R=-0.05)
+        closed = symehp.emission_spectrum(junction, ch, omegas, T_e=0.01, **args)
+        quad = symehp.emission_spectrum(junction, ch, omegas, T_L=0.01,
+                                        T_R=0.01 * (1 + 4e-15), **args)
+        assert np.abs(quad - closed).max() <= 1e-9 * np.abs(closed).max()

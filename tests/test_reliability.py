@@ -331,3 +331,24 @@ def test_equal_temperature_quadrature_matches_closed_form(monkeypatch, T):
     lhs = quad_emi[keep] * d[keep, None, None]
     rhs = quad_dos[keep] * x_bose(d[keep], T)[:, None, None]
     assert np.all(np.abs(lhs - rhs) <= 4e-16 * np.abs(rhs) + 1e-300)
+
+
+@pytest.mark.parametrize("channel", ["RL", "LR"])
+def test_two_temperature_dos_where_its_fermi_integrals_cancel(channel):
+    """``Lambda`` at ``T_R = T_L (1 + 4e-15)`` and ``w = mu_ab``: the two Fermi integrals
+    of its closed form (each the size of the occupied band) cancel to round-off, and
+    the true value, ~4e-15 T dLambda/dT, is far below ``Pi^<``.  The cancellation is
+    judged term by term, so the point goes to the energy quadrature: ``Lambda`` stays
+    below 1e-9 of ``Pi^<`` (the closed form alone gave 1e-6 of it, found by the
+    property tests), and ``Pi^<`` equals its equal-temperature value."""
+    v_l = np.array([1.0, 1.0, 1.0, np.sqrt(0.002)]) * np.sqrt(0.5)
+    v_r = np.full(4, np.sqrt(0.5))
+    model = symehp.Junction(np.diag([1.0, 0, 0, 0]), np.outer(v_l, v_l), np.outer(v_r, v_r),
+                            np.diag([0.125, 0, 0, 0]), 1.0, 0.1)
+    args = dict(mu_L=0.0, mu_R=0.0, T_L=0.01, T_R=0.01 * (1 + 4e-15))
+    dos = symehp.ehp_dos(model, channel, 0.0, **args)
+    emi = symehp.emission_spectrum(model, channel, 0.0, **args)
+    equal = symehp.emission_spectrum(model, channel, 0.0, mu_L=0.0, mu_R=0.0, T_e=0.01)
+    assert np.abs(equal).max() > 0
+    assert np.abs(dos).max() <= 1e-9 * np.abs(equal).max()
+    assert np.abs(emi - equal).max() <= 1e-9 * np.abs(equal).max()

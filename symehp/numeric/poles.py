@@ -59,14 +59,18 @@ class PoleExpansion:
         ``C^{ab}_m = V^a M^m U^b``, so ``T^{ab}_{mn,pq} = C^{ba}_{m,qp} C^{ab}_{n,pq}``.
     model : NumericJunction
         The model it came from.
+    basis : (N, n) complex or None
+        Orthonormal basis of the broadened levels' eigenvectors when some
+        levels decouple (None: all N are broadened).
 
     ``residues`` (P, N, N per electrode) and ``traces`` (K, K, P, P per channel)
     are built from these on first access (O(N^3) and O(K^2 N^2) numbers: for
     small models and checks, not for the inner loops).
     """
 
-    def __init__(self, poles, family, u, v, couplings, model=None):
+    def __init__(self, poles, family, u, v, couplings, model=None, basis=None):
         self.poles = poles
+        self.basis = basis
         self.family = family
         self.u = u
         self.v = v
@@ -112,6 +116,34 @@ class PoleExpansion:
         return out.reshape(lead + (k, k))
 
     @cached_property
+    def pair_resonances(self):
+        """Where the frequency integrand of Eq. (8) has structure from pole pairs.
+
+        A pair of poles of opposite families (``p`` lower, ``q`` upper) makes a
+        Lorentzian-like resonance of the spectra at ``w = |Re(p - q)|`` of width
+        ``|Im p| + |Im q|``, with the mode-diagonal trace weight ``max_kab
+        |T^{ab}_{kk,pq}|`` (same-family pairs are removable, not resonant).
+        Returns ``(centres, widths, weights)`` of the pairs with non-zero
+        weight, 1-d, sorted by centre (O(N^2) numbers; made once per model).
+        """
+        n = self.poles.size // 2
+        lower, upper = slice(0, n), slice(n, 2 * n)
+        weight = np.zeros((n, n))
+        for a in "LR":
+            for b in "LR":
+                c_ba, c_ab = self.couplings[(b, a)], self.couplings[(a, b)]
+                for k in range(c_ab.shape[0]):
+                    # T_kk,pq = C^ba_{k,qp} C^ab_{k,pq} for p lower, q upper (and the mirror)
+                    t = np.abs(c_ba[k][upper, lower].T * c_ab[k][lower, upper])
+                    np.maximum(weight, t, out=weight)
+        z = self.poles[lower]
+        centres = np.abs(z.real[:, None] - z.real[None, :])
+        widths = np.abs(z.imag[:, None]) + np.abs(z.imag[None, :])
+        keep = weight > 0
+        order = np.argsort(centres[keep], kind="stable")
+        return centres[keep][order], widths[keep][order], weight[keep][order]
+
+    @cached_property
     def residues(self):
         """``W^a_p`` (P, N, N) per electrode (made on first access)."""
         return {name: np.einsum("ip,pj->pij", self.u[name], self.v[name]) for name in self.u}
@@ -129,19 +161,41 @@ class PoleExpansion:
         Free of the cancellation that a sum over poles suffers when all poles
         lie far from ``energy`` (narrow, off-resonant levels): the route of the
         quadrature fallback.  Shape ``broadcast(e, w).shape + (K, K)``.
+
+        Levels that no electrode broadens (dropped from the poles) are left out
+        here too: ``A_a`` lives on the span of the other eigenvectors of
+        ``H_eff``, which is invariant under ``H_eff`` and ``H_eff^+`` and
+        orthogonal to theirs, so ``G^r`` is inverted on that subspace only, and
+        an energy on such a level's real pole (where ``e - H_eff`` is singular)
+        is harmless.
         """
-        m = self.model
+        h_eff, gammas, couplings = self._reduced
         e, w = np.broadcast_arrays(np.asarray(energy, float), np.asarray(omega, float))
-        h_eff = m.H - 0.5j * (m.gamma_L + m.gamma_R)
-        eye = np.eye(m.N)
-        gammas = {"L": m.gamma_L, "R": m.gamma_R}
+        eye = np.eye(h_eff.shape[0])
 
-        def spectral(name, x):
+        def coupled(name, x):
+            """``M^m A_a(x)`` for every mode: shape x.shape + (K, n, n)."""
             g = np.linalg.inv(x[..., None, None] * eye - h_eff)
-            return g @ gammas[name] @ np.conj(np.swapaxes(g, -1, -2))
+            spec = g @ gammas[name] @ np.conj(np.swapaxes(g, -1, -2))
+            return np.matmul(couplings, spec[..., None, :, :])
 
-        return np.einsum("mij,...jk,nkl,...li->...mn", m.M, spectral(alpha, e), m.M,
-                         spectral(beta, e - w))
+        left, right = coupled(alpha, e), coupled(beta, e - w)
+        return np.einsum("...mij,...nji->...mn", left, right)
+
+    @cached_property
+    def _reduced(self):
+        """``H_eff``, ``Gamma_a`` and ``M^k`` on the subspace of the broadened levels."""
+        m = self.model
+        h_eff = m.H - 0.5j * (m.gamma_L + m.gamma_R)
+        gammas = {"L": m.gamma_L, "R": m.gamma_R}
+        couplings = m.M
+        if self.basis is not None:
+            q = self.basis
+            qh = q.conj().T
+            h_eff = qh @ h_eff @ q
+            gammas = {name: qh @ g @ q for name, g in gammas.items()}
+            couplings = qh[None] @ couplings @ q[None]
+        return h_eff, gammas, couplings
 
     def spectral(self, electrode, energy):
         """``A_a(energy)`` evaluated from the poles, shape ``energy.shape + (N, N)``."""
@@ -178,6 +232,7 @@ def _cached(key, model):
     keep = z.imag < -1e-13 * scale          # decoupled levels: zero spectral weight
     left = np.linalg.inv(right)
     z, right, left = z[keep], right[:, keep], left[keep, :]
+    basis = None if keep.all() else np.linalg.qr(right)[0]
     gap = z[:, None] - z.conj()[None, :]                    # z_j - conj(z_k), Im < 0
     r_dag = right.conj().T
     u_side, v_side = {}, {}
@@ -193,4 +248,4 @@ def _cached(key, model):
         for b in "LR":
             # C^{ab}_m = V^a M^m U^b, one (P, N) x (N, N) x (N, P) product per mode
             couplings[(a, b)] = np.matmul(v_side[a][None] @ model.M, u_side[b][None])
-    return PoleExpansion(poles, family, u_side, v_side, couplings, model)
+    return PoleExpansion(poles, family, u_side, v_side, couplings, model, basis)

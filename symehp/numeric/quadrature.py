@@ -214,7 +214,8 @@ def _group_cumsum(values, groups, n_groups):
 
 
 def integrate_panels(f, edges, *, rtol, groups=None, group_floor=0.0, atol=0.0, max_rounds=40,
-                     max_panels=MAX_PANELS, warn=True, label="adaptive quadrature"):
+                     max_panels=MAX_PANELS, warn=True, warn_rtol=None,
+                     label="adaptive quadrature"):
     """Integrate ``f`` over the panels of several integrals at once.
 
     Parameters
@@ -237,7 +238,7 @@ def integrate_panels(f, edges, *, rtol, groups=None, group_floor=0.0, atol=0.0, 
     groups : list of index arrays, optional
         Component groups that each get ``rtol`` against their own max-norm
         (e.g. a small emission spectrum next to a large DOS); default: one group.
-    group_floor : float
+    group_floor : float or sequence of floats (one per group)
         A group's scale is at least this fraction of the max-norm of all
         components (0: none), so that a group that is tiny or zero does not
         demand accuracy beyond what matters.
@@ -250,6 +251,10 @@ def integrate_panels(f, edges, *, rtol, groups=None, group_floor=0.0, atol=0.0, 
     warn : bool
         Warn (:class:`IntegrationWarning`) when an integral misses ``rtol``;
         the message says what was reached and why.
+    warn_rtol : float, optional
+        Warn only when the accuracy reached is worse than this (default:
+        ``rtol``), e.g. the accuracy a caller promises when ``rtol`` is its
+        own, tighter, working target.
     label : str
         Who integrates, for the warning.
 
@@ -307,6 +312,11 @@ def integrate_panels(f, edges, *, rtol, groups=None, group_floor=0.0, atol=0.0, 
             base_floors = np.zeros((n_int, n_comp))      # the 200-ulp floors alone
             group_err = np.zeros((n_int, n_comp))
             groups = [np.arange(n_comp)] if groups is None else [np.asarray(g) for g in groups]
+            floors_of_groups = (np.broadcast_to(np.asarray(group_floor, float), (len(groups),))
+                                if np.ndim(group_floor) == 0 else np.asarray(group_floor, float))
+            if floors_of_groups.shape != (len(groups),):
+                raise ValueError(f"group_floor: one value or one per group ({len(groups)}), "
+                                 f"got {group_floor!r}")
         err = np.max(err_c, axis=1)
         floor0 = floor
         # round-off: an estimate that refinement no longer reduces is noise
@@ -337,9 +347,9 @@ def integrate_panels(f, edges, *, rtol, groups=None, group_floor=0.0, atol=0.0, 
         np.add.at(noise, owner, floor)
         over_c = np.maximum(err_c - floor, 0.0)
         over = np.zeros(a.size)
-        overall = group_floor * np.max(np.abs(estimate), axis=1)
-        for g in groups:
-            scale = np.maximum(np.max(np.abs(estimate[:, g]), axis=1), overall)
+        largest = np.max(np.abs(estimate), axis=1)
+        for g, g_floor in zip(groups, floors_of_groups):
+            scale = np.maximum(np.max(np.abs(estimate[:, g]), axis=1), g_floor * largest)
             tol = np.maximum(np.maximum(rtol * scale, atol),
                              np.max(noise[:, g], axis=1))[owner]
             part = np.max(over_c[:, g], axis=1)
@@ -392,11 +402,12 @@ def integrate_panels(f, edges, *, rtol, groups=None, group_floor=0.0, atol=0.0, 
     # what was reached: the error of each group relative to its scale; converged if
     # within rtol, or within the 200-ulp floor of the integrand's terms (the best that
     # double precision can give an integrand that cancels)
-    overall = group_floor * np.max(np.abs(total), axis=1)
+    largest = np.max(np.abs(total), axis=1)
     accuracy = np.zeros(n_int)
     converged = np.ones(n_int, dtype=bool)
-    for g in groups:
-        scale = np.maximum(np.maximum(np.max(np.abs(total[:, g]), axis=1), overall), atol / rtol)
+    for g, g_floor in zip(groups, floors_of_groups):
+        scale = np.maximum(np.maximum(np.max(np.abs(total[:, g]), axis=1), g_floor * largest),
+                           atol / rtol)
         g_err = np.max(group_err[:, g], axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             acc = np.where(g_err > 0, g_err / scale, 0.0)
@@ -406,8 +417,10 @@ def integrate_panels(f, edges, *, rtol, groups=None, group_floor=0.0, atol=0.0, 
     if stopped is None:
         # refinement ended without reaching rtol: the round-off floors accepted it
         roundoff |= ~converged
-    if warn and not converged.all():
-        bad = ~converged
+    bad = ~converged
+    if warn_rtol is not None:
+        bad &= accuracy > warn_rtol
+    if warn and bad.any():
         why = []
         if stopped is not None:
             why.append(f"stopped after {max_rounds} rounds" if stopped == "rounds"

@@ -39,6 +39,9 @@ _TAIL = 40.0
 _WARN_RTOL = 1e-9
 #: its target
 _QUAD_RTOL = 1e-12
+#: ... for Lambda relative to itself or to this fraction of the largest component
+#: (Pi^<), where it cancels (unequal temperatures)
+_DOS_FLOOR = 1e-3
 
 
 def _pair_grid(expansion, omega):
@@ -49,10 +52,14 @@ def _pair_grid(expansion, omega):
     return p, w + q, expansion.family[:, None], expansion.family[None, :]
 
 
-def _condition(expansion, key, pair_values, total, floor=None):
-    """How much the pole-pair sum cancels: ``max sum |T X| / max |sum T X|`` per point
-    (the denominator at least ``floor``, in the units of ``total``, if given)."""
-    gross = np.max(expansion.contract(*key, pair_values, absolute=True), axis=(-2, -1))
+def _condition(expansion, key, pair_sizes, total, floor=None):
+    """How much the pole-pair sum cancels: ``max sum |T| |X| / max |sum T X|`` per point
+    (the denominator at least ``floor``, in the units of ``total``, if given).
+
+    ``pair_sizes`` (>= 0): the size of the terms each pair value ``X_pq`` was made
+    of (``|A| + |B|`` for ``X = A - B``), so that a cancellation inside a pair value
+    counts as well as one across pairs."""
+    gross = np.max(expansion.contract(*key, pair_sizes, absolute=True), axis=(-2, -1))
     top = np.max(np.abs(total), axis=(-2, -1))
     if floor is not None:
         top = np.maximum(top, floor)
@@ -73,7 +80,7 @@ def _equal_t(expansion, key, omega, mu_a, mu_ab, T, scale=None):
         d = np.abs(omega - mu_ab)
         with np.errstate(divide="ignore", invalid="ignore"):
             floor = np.where(d > 0, _TWO_PI * scale / d, 0.0)
-    return total, _condition(expansion, key, x, total, floor)
+    return total, _condition(expansion, key, np.abs(x), total, floor)
 
 
 def _dos_general(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
@@ -85,7 +92,9 @@ def _dos_general(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
     term_b = divided_difference(p - w, q, mu_b[..., None, None], T_b[..., None, None], fam_p, fam_q)
     total = expansion.contract(*key, term_a - term_b)
     floor = None if scale is None else _TWO_PI * scale
-    return -total / _TWO_PI, _condition(expansion, key, term_a - term_b, total, floor)
+    # the two Fermi integrals cancel where T_a ~ T_b and w ~ mu_ab: judged term by term
+    return -total / _TWO_PI, _condition(expansion, key, np.abs(term_a) + np.abs(term_b),
+                                        total, floor)
 
 
 def _energy_edges(expansion, flat):
@@ -143,10 +152,13 @@ def _difference_quotient(x_a, x_b, d, T):
     return np.where(positive, warm, cold)
 
 
-def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None, emission=True):
+def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None, emission=True,
+                dos=True):
     """``(Lambda, Pi^<, error)`` by adaptive quadrature over energy, one integral per point.
 
     ``error``: an absolute estimate per point, for every entry of both matrices.
+    ``emission=False``: ``Pi^<`` is not needed (not error-controlled); ``dos=False``:
+    ``Lambda`` is not needed (unequal temperatures, where its closed form is good).
 
     The general route: used for ``Pi^<`` at unequal temperatures (the product
     ``f_a (1 - f_b)`` has no digamma closed form) and wherever the pole-pair
@@ -161,6 +173,7 @@ def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None, emissio
     and ``Pi^< = d n_B(d) G / 2pi``: detailed balance holds exactly, and
     ``Pi^<`` is as accurate relative to itself as ``Lambda``.
     """
+    need_dos = dos
     k = expansion.K
     n = k * k
     shape = omega.shape + (k, k)
@@ -222,12 +235,20 @@ def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None, emissio
         if same_t:
             with np.errstate(divide="ignore", invalid="ignore"):
                 atol = atol / np.where(size > 0, size, 1.0)
-            groups = [np.arange(2 * n)]
+            groups, floors = [np.arange(2 * n)], [0.0]
         else:
-            groups = [np.arange(2 * n), np.arange(2 * n, 4 * n)] if emission else [
-                np.arange(2 * n)]
+            # Lambda = Pi^> - Pi^< may cancel to ~0 (T_a ~ T_b at w = mu_ab): it is
+            # wanted to rtol of itself or of _DOS_FLOOR of Pi^<, not beyond round-off;
+            # Pi^< to rtol of itself, however small
+            groups, floors = [], []
+            if need_dos:
+                groups.append(np.arange(2 * n))
+                floors.append(_DOS_FLOOR)
+            if emission or not need_dos:
+                groups.append(np.arange(2 * n, 4 * n))
+                floors.append(0.0)
         res = integrate_panels(integrand, edges, rtol=_QUAD_RTOL, warn=False, atol=atol,
-                               groups=groups)
+                               groups=groups, group_floor=floors)
         poor = ~res.converged & (res.accuracy > _WARN_RTOL)
         if poor.any():
             poor_acc.append(res.accuracy[poor])
@@ -290,7 +311,8 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
     if not expansion.coupled(*key):
         # the couplings never connect these electrodes
         return (dos, pi_less, np.zeros(shape)) if errors else (dos, pi_less)
-    redo = np.zeros(shape, dtype=bool)
+    redo = np.zeros(shape, dtype=bool)              # Lambda and Pi^< by energy quadrature
+    redo_emission = np.zeros(shape, dtype=bool)     # Pi^< alone
     equal = T_a == T_b
     if equal.any():
         mu_ab = mu_a[equal] - mu_b[equal]
@@ -317,19 +339,22 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
             sep = (mu_a[sel] - mu_b[sel] - omega[sel]) / (T_a[sel] + T_b[sel])
             below, above = sep >= _EDGE_SEPARATION, sep <= -_EDGE_SEPARATION
             pi_less[sel] = np.where(below[..., None, None], -dos[sel], 0.0)
-            redo[sel] = bad_dos | ~(below | above)
-    if redo.any():
-        q_dos, q_em, q_err = _quadrature(expansion, key, omega[redo], mu_a[redo], mu_b[redo],
-                                  T_a[redo], T_b[redo],
-                                  None if scale is None else np.broadcast_to(scale, shape)[redo],
-                                  emission=emission)
-        dos[redo] = q_dos
+            # where the closed-form Lambda is good, only Pi^< is integrated
+            redo_emission[sel] = ~bad_dos & ~(below | above)
+    err = np.zeros(shape)
+    for todo, with_dos in ((redo, True), (redo_emission, False)):
+        if not todo.any():
+            continue
+        q_dos, q_em, q_err = _quadrature(
+            expansion, key, omega[todo], mu_a[todo], mu_b[todo], T_a[todo], T_b[todo],
+            None if scale is None else np.broadcast_to(scale, shape)[todo],
+            emission=emission, dos=with_dos)
+        if with_dos:
+            dos[todo] = q_dos
         if emission:
-            pi_less[redo] = q_em
+            pi_less[todo] = q_em
+        err[todo] = q_err
     if errors:
-        err = np.zeros(shape)
-        if redo.any():
-            err[redo] = q_err
         return dos, pi_less, err
     return dos, pi_less
 
