@@ -1,110 +1,131 @@
 """Benchmark: Eq. (8) for the two-level model, symehp vs a naive nested quadrature.
 
-Model (issue 3): eps1 = 0.5, eps2 = -0.5, gamma1 = gamma2 = 0.2, m = 0.1,
+Model (issues 3, 13): eps1 = 0.5, eps2 = -0.5, gamma1 = gamma2 = 0.2, m = 0.1,
 Omega = 1, gamma_ph = 0.05, T_e = T_ph = 0.05, mu_L = V/2 = -mu_R.  (It sits
 on the paper's resonance: gamma1 = gamma2 and eps1 - eps2 = Omega, so the
 coincident-pole limits of the closed forms are exercised where A_ph peaks.)
 
-* naive baseline, written the way a physicist would: scipy.integrate.quad over
-  omega (breakpoints at Omega and eV) of an inner scipy quad over eps of
-  tr[M A_a M A_b] [f_a (1 - f_b) - (f_b - f_a) n_B(omega, T_ph)], with A from
-  np.linalg.inv, summed over the four channels, epsrel = 1e-8;
-* symehp's default path (``symehp.transport``, rtol 1e-10) for a J(V) sweep of
-  1000 bias points in [0, 2];
+* naive baseline (issue 13), written the way a physicist would: Lorentzians and
+  Fermi functions written out, for the two inter-electrode channels (LL and RR
+  vanish for this coupling) an inner ``scipy.integrate.quad`` over eps for
+  Lambda and another for Pi^< (window between the Fermi edges +- 40 T,
+  breakpoints at the Lorentzian centres and Fermi edges), an outer quad over
+  omega with breakpoints at Omega, mu_ab and eps_a - eps_b, epsrel 1e-8.  The
+  same work, the same way, as the project's reference baseline
+  (``../shared/bench/naive_baseline.py``, timed beside it when present: the two
+  must agree in J and in time per point);
+* symehp's default path (``symehp.transport``) for a J(V) sweep of 1000 bias
+  points in [0, 2];
 * references: the mpmath path (``symehp.transport(..., dps=30)``) at a few bias
   points, and a tight symehp run (rtol = 1e-13) over the whole sweep.
 
 Timings are wall-clock minima over repeated runs (the machine is shared), in
 this one process: the sweep ``--repeat`` times, each naive point
 ``--naive-repeat`` times (min per point, then the mean over the points).  The
-first call (cold caches: pole expansion of the model) is timed separately;
-the default path is pure NumPy/SciPy, with no compile step.
+first call (cold caches: pole expansion of the model) is timed separately.
 
 Run: python benchmarks/bench_eq8.py [--naive-points N] [--mp-points N] [--write]
-``--write`` also writes benchmarks/results.md.
+``--write`` replaces this benchmark's section of benchmarks/results.md.
 """
 
 import argparse
-import os
-import platform
+import importlib.util
+import math
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import numpy as np
-import scipy
-from scipy.integrate import quad
+from scipy.integrate import IntegrationWarning, quad
 
 import symehp
+from _common import machine, machine_line, min_time, write_section
 
 PARAMS = dict(eps1=0.5, eps2=-0.5, gamma1=0.2, gamma2=0.2, m=0.1, omega=1.0, gamma_ph=0.05)
 T = 0.05
 SWEEP = np.linspace(0.0, 2.0, 1000)
 CHECK = (0.6, 1.0, 1.6)          # bias points of the naive baseline and the mpmath references
+SECTION = "Eq. (8): two-level 1000-point sweep vs the naive nested quad (issues 3, 13)"
+#: the project's reference baseline, if this checkout sits beside it
+SHARED_BASELINE = Path(__file__).resolve().parents[2] / "shared" / "bench" / "naive_baseline.py"
+#: Fermi tails kept in the naive inner window
+TAILS = 40.0
 
 
-def naive_energy_current(model, mu_L, mu_R, T_e, T_ph, epsrel=1e-8):
-    """Eq. (8) by nested scipy quad, the way one would first write it."""
-    nm = model.numeric()
-    sigma = -0.5j * (nm.gamma_L + nm.gamma_R)
-    gam = {"L": nm.gamma_L, "R": nm.gamma_R}
-    mus = {"L": mu_L, "R": mu_R}
-    M = nm.M[0]
-    w0, g = nm.omega[0], nm.gamma_ph[0]
+def naive_energy_current(V, epsrel=1e-8, epsabs_inner=1e-14, epsabs_outer=1e-13):
+    """Eq. (8) by nested scipy quad for the two-level model, the way one would first write it."""
+    e1, e2, g1, g2 = PARAMS["eps1"], PARAMS["eps2"], PARAMS["gamma1"], PARAMS["gamma2"]
+    m, om, gph = PARAMS["m"], PARAMS["omega"], PARAMS["gamma_ph"]
+    mu_l, mu_r = V / 2, -V / 2
 
-    def spectral(a, e):
-        G = np.linalg.inv(e * np.eye(nm.N) - nm.H - sigma)
-        return G @ gam[a] @ G.conj().T
+    def fermi(x):
+        return 1.0 / (np.exp(x / T) + 1.0)
 
-    def fermi(x, t):
-        return 0.5 * (1 - np.tanh(x / (2 * t)))
+    def lorentzian(e, c, g):
+        return g / ((e - c) ** 2 + g * g / 4)
 
     def a_ph(w):
-        return 2 * w * g / ((w**2 - w0**2) ** 2 + (w * g) ** 2)
+        return 2 * gph * w / ((w * w - om * om) ** 2 + gph * gph * w * w)
 
     total = 0.0
-    for a in "LR":
-        for b in "LR":
-            mu_ab = mus[a] - mus[b]
+    for ea, ga, mua, eb, gb, mub in ((e1, g1, mu_l, e2, g2, mu_r), (e2, g2, mu_r, e1, g1, mu_l)):
+        mu_ab = mua - mub
 
-            def inner(w):
-                n_ph = 1.0 / np.expm1(w / T_ph)
+        def window(w):
+            lo, hi = min(mua, w + mub) - TAILS * T, max(mua, w + mub) + TAILS * T
+            return lo, hi, [x for x in (ea, eb + w, mua, w + mub) if lo < x < hi]
 
-                def integrand(e):
-                    k = np.trace(M @ spectral(a, e) @ M @ spectral(b, e - w)).real / (2 * np.pi)
-                    fa, fb = fermi(e - mus[a], T_e), fermi(e - w - mus[b], T_e)
-                    return k * (fa * (1 - fb) - (fb - fa) * n_ph)
+        def dos(w):
+            lo, hi, pts = window(w)
+            val = quad(lambda e: lorentzian(e, ea, ga) * lorentzian(e - w, eb, gb)
+                       * (fermi(e - mua) - fermi(e - w - mub)), lo, hi, points=pts,
+                       epsrel=epsrel, epsabs=epsabs_inner, limit=200)[0]
+            return -m * m * val / (2 * math.pi)
 
-                pts = sorted({mus[a], mus[b] + w, 0.5, -0.5, 0.5 + w, -0.5 + w})
-                val = quad(integrand, -20, 20, points=pts, epsrel=epsrel, limit=200)[0]
-                return w * val * a_ph(w) / (2 * np.pi)
+        def emission(w):
+            lo, hi, pts = window(w)
+            val = quad(lambda e: lorentzian(e, ea, ga) * lorentzian(e - w, eb, gb)
+                       * fermi(e - mua) * (1 - fermi(e - w - mub)), lo, hi, points=pts,
+                       epsrel=epsrel, epsabs=epsabs_inner, limit=200)[0]
+            return m * m * val / (2 * math.pi)
 
-            pts = sorted(x for x in {w0, abs(mu_ab), w0 - 5 * g, w0 + 5 * g} if 0 < x < 4)
-            total += quad(inner, 1e-9, 4.0, points=pts, epsrel=epsrel, limit=200)[0]
+        def outer(w):
+            n_ph = 1.0 / (np.exp(w / T) - 1.0)
+            return w * a_ph(w) * (emission(w) - dos(w) * n_ph) / (2 * math.pi)
+
+        top = max(mu_ab, 0.0) + TAILS * T
+        pts = [x for x in (om, mu_ab, ea - eb) if 0 < x < top]
+        total += quad(outer, 0.0, top, points=pts, epsrel=epsrel, epsabs=epsabs_outer,
+                      limit=200)[0]
     return total
 
 
-def _min_time(func, repeat):
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        func()
-        best = min(best, time.perf_counter() - t0)
-    return best
+def naive_sweep(Vs):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IntegrationWarning)
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            return np.array([naive_energy_current(v) for v in Vs])
 
 
-def _machine():
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "numpy": np.__version__, "scipy": scipy.__version__, "load": load}
+def shared_baseline():
+    """``J_sweep_naive`` of the reference baseline, or None if it is not beside this checkout."""
+    if not SHARED_BASELINE.exists():
+        return None
+    spec = importlib.util.spec_from_file_location("naive_baseline", SHARED_BASELINE)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.J_sweep_naive
+
+
+def _per_point(sweep, points, repeat):
+    """Mean over ``points`` of the best-of-``repeat`` time of one point, and the J values."""
+    times, values = [], []
+    for v in points:
+        t, out = min_time(lambda v=v: sweep(np.array([v])), repeat)
+        times.append(t)
+        values.append(float(out[0]))
+    return float(np.mean(times)), values
 
 
 def _transport(model, V, **kw):
@@ -113,14 +134,13 @@ def _transport(model, V, **kw):
 
 def run(naive_points, naive_repeat, repeat, mp_points):
     model = symehp.two_level(**PARAMS)
-    machine = _machine()
+    info = machine()
 
     t0 = time.perf_counter()                   # cold: pole expansion, caches
     _transport(model, np.array([1.0]))
     first_call = time.perf_counter() - t0
 
-    t_sweep = _min_time(lambda: _transport(model, SWEEP), repeat)
-    default = _transport(model, SWEEP)
+    t_sweep, default = min_time(lambda: _transport(model, SWEEP), repeat)
     tight = _transport(model, SWEEP, rtol=1e-13)
     on = SWEEP >= 0.1                          # at V -> 0 the currents vanish (equilibrium)
     sweep_err_J = np.max(np.abs(default.J - tight.J)[on] / np.abs(tight.J[on]))
@@ -128,12 +148,10 @@ def run(naive_points, naive_repeat, repeat, mp_points):
     est_J = np.max(default.error_J[on] / np.abs(default.J[on]))
 
     check = np.array(CHECK[:max(naive_points, mp_points)])
-    naive_times, naive_J = [], []
-    for v in check[:naive_points]:
-        naive_times.append(_min_time(lambda v=v: naive_J.append(
-            naive_energy_current(model, v / 2, -v / 2, T, T)), naive_repeat))
-    naive_J = naive_J[::naive_repeat]
-    t_naive = float(np.mean(naive_times)) if naive_times else float("nan")
+    t_naive, naive_J = _per_point(naive_sweep, check[:naive_points], naive_repeat)
+    reference = shared_baseline()
+    t_shared, shared_J = (_per_point(reference, check[:naive_points], naive_repeat)
+                          if reference is not None else (float("nan"), []))
 
     rows = []
     for i, v in enumerate(check):
@@ -142,9 +160,11 @@ def run(naive_points, naive_repeat, repeat, mp_points):
         ref_J = float(mp_res.J) if mp_res is not None else None
         ref_I = float(mp_res.I) if mp_res is not None else None
         rows.append(dict(V=v, J=float(res.J[0]), I=float(res.I[0]), ref_J=ref_J, ref_I=ref_I,
-                         naive=naive_J[i] if i < len(naive_J) else None))
-    return dict(machine=machine, first_call=first_call, t_sweep=t_sweep, t_naive=t_naive,
-                n_naive=len(naive_times), repeat=repeat, naive_repeat=naive_repeat,
+                         naive=naive_J[i] if i < len(naive_J) else None,
+                         shared=shared_J[i] if i < len(shared_J) else None))
+    return dict(machine=info, first_call=first_call, t_sweep=t_sweep, t_naive=t_naive,
+                t_shared=t_shared, n_naive=len(naive_J), repeat=repeat,
+                naive_repeat=naive_repeat,
                 sweep_err_J=sweep_err_J, sweep_err_I=sweep_err_I, est_J=est_J, rows=rows)
 
 
@@ -154,28 +174,29 @@ def _rel(x, ref):
 
 def report(r):
     per_point = r["t_sweep"] / SWEEP.size
-    m = r["machine"]
     lines = [
-        f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, NumPy {m['numpy']}, "
-        f"SciPy {m['scipy']}; load average at start {m['load']:.2f}",
+        machine_line(r["machine"]),
         "",
         "| quantity | value |",
         "| --- | --- |",
-        f"| naive nested quad (epsrel 1e-8), per bias point | {r['t_naive']:.2f} s "
+        f"| naive nested quad (epsrel 1e-8), per bias point | {r['t_naive']:.3f} s "
         f"(min of {r['naive_repeat']} runs, mean over {r['n_naive']} points) |",
+        f"| the reference baseline (../shared/bench), same points | "
+        + (f"{r['t_shared']:.3f} s |" if np.isfinite(r["t_shared"]) else "not present |"),
         f"| symehp default, 1000-point sweep | {r['t_sweep']:.3f} s (min of {r['repeat']} runs) |",
         f"| symehp default, per bias point | {per_point * 1e3:.3f} ms |",
-        f"| speed-up per bias point | {r['t_naive'] / per_point:.0f}x |",
+        f"| speed-up per bias point (numpy backend) | {r['t_naive'] / per_point:.0f}x |",
         f"| symehp first call (cold caches; no compile step) | {r['first_call'] * 1e3:.0f} ms |",
         f"| sweep vs rtol=1e-13, max rel. error (V >= 0.1) | J {r['sweep_err_J']:.1e}, "
         f"I {r['sweep_err_I']:.1e} (estimate <= {r['est_J']:.1e}) |",
         "",
-        "| V | J (symehp) | rel. err J: symehp | naive | rel. err I: symehp |",
-        "| --- | --- | --- | --- | --- |",
+        "| V | J (symehp) | rel. err J: symehp | naive | reference baseline | rel. err I: symehp |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for row in r["rows"]:
         lines.append(f"| {row['V']:.2f} | {row['J']:.12e} | {_rel(row['J'], row['ref_J'])} | "
-                     f"{_rel(row['naive'], row['ref_J'])} | {_rel(row['I'], row['ref_I'])} |")
+                     f"{_rel(row['naive'], row['ref_J'])} | {_rel(row['shared'], row['ref_J'])} "
+                     f"| {_rel(row['I'], row['ref_I'])} |")
     lines.append("")
     lines.append("Errors are relative to the mpmath path (symehp.transport(..., dps=30)).")
     return "\n".join(lines)
@@ -193,10 +214,7 @@ def main(argv=None):
     text = report(result)
     print(text)
     if args.write:
-        out = Path(__file__).with_name("results.md")
-        out.write_text("# Eq. (8) benchmark (issue 3)\n\n"
-                       "Produced by `python benchmarks/bench_eq8.py --write`; see the script's "
-                       "docstring for the model and the method.\n\n" + text + "\n")
+        out = write_section(SECTION, "bench_eq8.py", text)
         print(f"wrote {out}", file=sys.stderr)
 
 

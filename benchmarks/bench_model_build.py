@@ -27,20 +27,18 @@ one section per ``OPENBLAS_NUM_THREADS`` setting.
 """
 
 import argparse
-import os
-import platform
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 import sympy as sp
 
 import symehp
+from _common import machine, machine_line, min_time, write_section
 
 SIZES = ((8, 1), (32, 1), (200, 1), (200, 50))   # (N, K) of the numeric route
 SYMPY_SIZES = ((8, 1), (32, 1))                 # (N, K) of the SymPy route
-SECTION = "## Model build, numeric vs SymPy route (issue 13)"
+SECTION = "Model build, numeric vs SymPy route (issue 13)"
 
 
 def random_model(n, k, seed=0):
@@ -77,53 +75,29 @@ def as_lists(args):
     return {name: np.asarray(value).tolist() for name, value in args.items()}
 
 
-def _min_time(func, repeat):
-    best, out = np.inf, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = func()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
 def _same_bits(a, b):
     return all(getattr(a, f).tobytes() == getattr(b, f).tobytes()
                for f in ("H", "gamma_L", "gamma_R", "M", "omega", "gamma_ph"))
 
 
-def _machine():
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(),
-            "numpy": np.__version__, "sympy": sp.__version__, "load": load,
-            "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default")}
-
-
 def run(repeat):
-    machine = _machine()
+    info = machine(sympy=sp.__version__)
     numeric, sympy_route, same = {}, {}, {}
     for n, k in SIZES:
         args = random_model(n, k)
-        numeric[(n, k)] = _min_time(lambda: build_numeric(args), repeat)
+        numeric[(n, k)] = min_time(lambda: build_numeric(args), repeat)
     n, k = SIZES[-1]
     lists = as_lists(random_model(n, k))
-    t_lists = _min_time(lambda: build_numeric(lists), max(1, repeat // 2))[0]
+    t_lists = min_time(lambda: build_numeric(lists), max(1, repeat // 2))[0]
     for n, k in SYMPY_SIZES:
         args = random_model(n, k)
-        sympy_route[(n, k)] = _min_time(lambda: build_sympy(args), repeat if n <= 8 else 1)
+        sympy_route[(n, k)] = min_time(lambda: build_sympy(args), repeat if n <= 8 else 1)
         same[(n, k)] = _same_bits(numeric[(n, k)][1], sympy_route[(n, k)][1])
     model = symehp.Junction(**random_model(32, 1))
     t0 = time.perf_counter()
     model.H
     t_lazy = time.perf_counter() - t0
-    return dict(machine=machine, repeat=repeat, numeric={key: t for key, (t, _) in numeric.items()},
+    return dict(machine=info, repeat=repeat, numeric={key: t for key, (t, _) in numeric.items()},
                 sympy={key: t for key, (t, _) in sympy_route.items()}, same=same,
                 lists=t_lists, lazy=t_lazy)
 
@@ -135,9 +109,7 @@ def _ms(t):
 def report(r):
     m = r["machine"]
     lines = [
-        f"machine: {m['cpu']}, {m['cores']} cores, Python {m['python']}, NumPy {m['numpy']}, "
-        f"SymPy {m['sympy']}, OPENBLAS_NUM_THREADS={m['blas_threads']}; load average at start "
-        f"{m['load']:.2f}",
+        machine_line(m),
         "",
         "| N | K | numeric route (arrays) | SymPy route | ratio | same bits |",
         "| --- | --- | --- | --- | --- | --- |",
@@ -159,23 +131,6 @@ def report(r):
     return "\n".join(lines)
 
 
-def write_section(text, blas_threads):
-    """Add or replace this benchmark's section (one per BLAS thread setting) in results.md."""
-    out = Path(__file__).with_name("results.md")
-    heading = f"{SECTION}, OPENBLAS_NUM_THREADS={blas_threads}"
-    body = (f"{heading}\n\nProduced by `python benchmarks/bench_model_build.py --write`; see "
-            f"the script's docstring for the model and the method.\n\n{text}\n")
-    old = out.read_text() if out.exists() else ""
-    start = old.find(heading + "\n")
-    if start >= 0:
-        end = old.find("\n## ", start + len(heading))
-        new = old[:start] + body + (old[end + 1:] if end >= 0 else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + body
-    out.write_text(new)
-    return out
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5)
@@ -186,7 +141,8 @@ def main(argv=None):
     text = report(result)
     print(text)
     if args.write:
-        out = write_section(text, result["machine"]["blas_threads"])
+        out = write_section(f"{SECTION}, OPENBLAS_NUM_THREADS={result['machine']['blas_threads']}",
+                            "bench_model_build.py", text)
         print(f"wrote {out}", file=sys.stderr)
 
 

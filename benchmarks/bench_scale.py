@@ -19,18 +19,16 @@ Measured, in this one process:
   excluded) against N (K = 1) and K (N = 8), with fitted exponents.
 
 Run: python benchmarks/bench_scale.py [--max-n N] [--write]
-``--write`` appends the tables to benchmarks/results.md.
+``--write`` replaces this benchmark's section of benchmarks/results.md.
 """
 
 import argparse
-import platform
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 
 import symehp
+from _common import machine, machine_line, min_time, write_section
 from symehp.numeric import poles as poles_module
 
 
@@ -84,21 +82,11 @@ def new_expansion(model):
     return exp, held
 
 
-def best_of(func, repeat):
-    best = np.inf
-    out = None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = func()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
-
-
 def time_point(n, k, lines):
     """Seconds for one bias point of the chain model (after a first, cold call)."""
     model = chain_model(n, k)
     symehp.transport(model, mu_L=0.45, mu_R=-0.45, T_e=0.025, T_ph=0.025, rtol=1e-8)
-    t, _ = best_of(lambda: symehp.transport(model, mu_L=0.44, mu_R=-0.46, T_e=0.025,
+    t, _ = min_time(lambda: symehp.transport(model, mu_L=0.44, mu_R=-0.46, T_e=0.025,
                                             T_ph=0.025, rtol=1e-8), 1)
     row = f"| {n} | {k} | {t:.3g} |"
     print(row, flush=True)
@@ -116,21 +104,15 @@ def main(argv=None):
     ap.add_argument("--max-n", type=int, default=16, help="largest N of the bias-point timing")
     ap.add_argument("--write", action="store_true", help="append the tables to results.md")
     args = ap.parse_args(argv)
-    lines = ["", "# Scale benchmark (issue 13)", "",
-             "Produced by `python benchmarks/bench_scale.py --write`; model and method in the "
-             "script's docstring.", "",
-             f"machine: {platform.processor() or platform.machine()}, Python "
-             f"{sys.version.split()[0]}, NumPy {np.__version__}; load average at start "
-             f"{_load():.2f}", ""]
-
-    lines += ["## Pole expansion: build time and memory held", "",
+    lines = [machine_line(machine()), "",
+             "Pole expansion: build time and memory held", "",
               "| N | K | rank-one build | held | baseline (main before) build | baseline held |"
               " ratio |", "| --- | --- | --- | --- | --- | --- | --- |"]
     for n, k in ((8, 1), (16, 1), (24, 2), (32, 1), (64, 10), (120, 20), (200, 50)):
         model = chain_model(n, k).numeric()
-        t_new, (exp, held_new) = best_of(lambda: new_expansion(model), 3 if n < 100 else 1)
+        t_new, (exp, held_new) = min_time(lambda: new_expansion(model), 3 if n < 100 else 1)
         if n <= 24:
-            t_old, (traces, held_old) = best_of(lambda: baseline_expansion(model), 1)
+            t_old, (traces, held_old) = min_time(lambda: baseline_expansion(model), 1)
             # the two agree (the traces are the same numbers)
             for key, full in traces.items():
                 dev = np.abs(exp.traces[key] - full).max() / max(np.abs(full).max(), 1e-300)
@@ -138,14 +120,15 @@ def main(argv=None):
             old = (f"{t_old * 1e3:.1f} ms", f"{held_old / 2**20:.1f} MiB",
                    f"{t_old / t_new:.0f}x")
         else:
-            est = 2 * (2 * n) ** 2 * n * n * 16 + 4 * k * k * (2 * n) ** 4 * 16
-            old = ("not run", f"~{est / 2**30:.1f} GiB (N^4 + K^2 N^4... estimate)", "-")
+            # the N^4 array P_j Gamma P_k^+, the (P, N, N) residues, the K^2 P^2 traces
+            est = (n ** 4 + 2 * 2 * n * n * n + 4 * k * k * (2 * n) ** 2) * 16
+            old = ("not run", f"~{est / 2**30:.1f} GiB (estimate)", "-")
         row = (f"| {n} | {k} | {t_new * 1e3:.1f} ms | {held_new / 2**20:.1f} MiB | {old[0]} | "
                f"{old[1]} | {old[2]} |")
         print(row, flush=True)
         lines.append(row)
 
-    lines += ["", "## One bias point (transport, rtol 1e-8, V = 0.9, T = 0.025)", "",
+    lines += ["", "One bias point (transport, rtol 1e-8, V = 0.9, T = 0.025)", "",
               "| N | K | s per bias point |", "| --- | --- | --- |"]
     ns = [n for n in (4, 8, 16, 32, 64) if n <= args.max_n]
     ts = [time_point(n, 1, lines) for n in ns]
@@ -155,18 +138,9 @@ def main(argv=None):
               f"{ns[0]}-{ns[-1]}), ~ K^{fit_exponent(ks, tk):.2f} (N = 8, K = 1-8)", ""]
     print("\n".join(lines[-2:]))
     if args.write:
-        path = Path(__file__).with_name("results.md")
-        with path.open("a") as fh:
-            fh.write("\n".join(lines) + "\n")
-        print(f"appended to {path}")
-
-
-def _load():
-    try:
-        import os
-        return os.getloadavg()[0]
-    except OSError:
-        return float("nan")
+        out = write_section("Scale: pole expansion and bias points vs N and K (issue 13)",
+                            "bench_scale.py", "\n".join(lines))
+        print(f"wrote {out}", file=sys.stderr)
 
 
 if __name__ == "__main__":
