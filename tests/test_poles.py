@@ -152,3 +152,28 @@ def test_direct_kernel_leaves_out_undamped_levels():
         quad = symehp.emission_spectrum(junction, ch, omegas, T_L=0.01,
                                         T_R=0.01 * (1 + 4e-15), **args)
         assert np.abs(quad - closed).max() <= 1e-9 * np.abs(closed).max()
+
+
+def test_node_blocks_keep_a_memory_budget():
+    """The mode-diagonal spectra over 3000 frequency nodes of an N = 64, K = 4 model:
+    the nodes go in blocks sized to a memory budget, so the peak of NumPy's allocations
+    (tracemalloc) stays near 64 MiB, not the ~2 GiB that 2048-node blocks of N x P
+    pair values would take."""
+    import tracemalloc
+
+    from symehp.numeric.diagonal_spectra import block_size, diagonal_spectra, point_data
+
+    model = random_model(64, 4, 5, chain=True)
+    diagonal = diagonal_model(pole_expansion(model))
+    assert block_size(diagonal) < 2048
+    data = point_data(diagonal, np.array([0.3]), np.array([-0.3]), np.array([0.05]))
+    w = np.linspace(1e-3, 3.0, 3000)
+    owner = np.zeros(w.size, dtype=int)
+    tracemalloc.start()
+    try:
+        spectra, bad = diagonal_spectra(diagonal, data, w, owner)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert bad.shape == w.shape and all(np.all(np.isfinite(x)) for v in spectra.values() for x in v)
+    assert peak <= 256 * 2**20, f"peak {peak / 2**20:.0f} MiB"

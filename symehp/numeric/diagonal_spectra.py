@@ -132,8 +132,19 @@ def point_data(model, mu_L, mu_R, T):
     return mu, T, phi0
 
 
-#: nodes per vectorized block: keeps the temporaries (a few MB) in the CPU cache
+#: nodes per vectorized block at most: small models keep their temporaries in the CPU cache
 _BLOCK = 2048
+#: ... and the memory budget of one block's temporaries: a block holds about this many
+#: (N x P pair-value) arrays of complex numbers per node (pair values, their differences,
+#: Taylor corrections, absolute values), so large models take fewer nodes per block
+_BLOCK_BYTES = 64 * 2**20
+_TEMPORARIES_PER_NODE = 8
+
+
+def block_size(model):
+    """Nodes per block of :func:`diagonal_spectra` for ``model`` (a memory budget)."""
+    per_node = _TEMPORARIES_PER_NODE * 16 * max(1, model.N * model.poles.size)
+    return int(np.clip(_BLOCK_BYTES // per_node, 1, _BLOCK))
 
 
 def diagonal_spectra(model, data, w, owner, point_scale=None):
@@ -166,8 +177,9 @@ def diagonal_spectra(model, data, w, owner, point_scale=None):
     w = np.asarray(w, float)
     owner = np.asarray(owner)
     from .spectra import MAX_CANCELLATION
-    parts = [_block(model, data, w[i:i + _BLOCK], owner[i:i + _BLOCK])
-             for i in range(0, max(w.size, 1), _BLOCK)]
+    size = block_size(model)
+    parts = [_block(model, data, w[i:i + size], owner[i:i + size])
+             for i in range(0, max(w.size, 1), size)]
     spectra = {name: tuple(np.concatenate([part[0][name][i] for part in parts]) for i in (0, 1))
                for name in parts[0][0]}
     top = np.concatenate([part[1] for part in parts])       # (M, channels): |Lambda|
