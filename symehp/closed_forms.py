@@ -20,7 +20,10 @@ Derivation
    ``A_a(e) = sum_p W^a_p / (e - p)`` over ``p in {z_j, conj z_j}``, where
    ``W^a_{z_j} = sum_k P_j Gamma_a P_k^+ / (z_j - conj z_k)`` and ``W^a_{conj z_j} = (W^a_{z_j})^+``.
    So ``tr[M^m A_a(e) M^n A_b(e - w)] = sum_{pq} T_pq / ((e - p)(e - w - q))`` with
-   ``T_pq = tr[M^m W^a_p M^n W^b_q]``.
+   ``T_pq = tr[M^m W^a_p M^n W^b_q]``.  Computed in the rank-one form of
+   :mod:`symehp.numeric.poles` (``W^a_p = u^a_p v^a_p``, ``T_{mn,pq} = C^{ba}_{m,qp}
+   C^{ab}_{n,pq}`` with ``C^{ab}_m = V^a M^m U^b``), the same construction as the
+   numeric layers, with SymPy or mpmath entries.
 2. Partial fractions in ``e``: ``1/((e - p)(e - w - q)) = [1/(e - p) - 1/(e - w - q)] / (p - w - q)``,
    or ``1/(e - p)^2`` when ``p = w + q`` (coincident poles: ``w = p - q`` real needs
    ``Im p = Im q``, e.g. the paper's resonance ``gamma1 = gamma2, w = eps1 - eps2``).
@@ -78,10 +81,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import mpmath as mp
+import numpy as np
 import sympy as sp
 
 from .ehp import channel as _channel
 from .errors import ModelError, ParameterError
+from .numeric.poles import expand, from_eigensystem
 from .symbols import T_e as _T_e, bose, eps as _eps, mu_L as _mu_L, mu_R as _mu_R, omega as _omega
 
 __all__ = ["SymbolicPoles", "pole_expansion", "kernel_pole_sum", "fermi_primitive",
@@ -151,7 +156,10 @@ def _from_mp(value, dps):
 
 @dataclass(frozen=True, eq=False)
 class SymbolicPoles:
-    """Poles and residues of the wide-band spectral functions of a model.
+    """Poles and residues of the wide-band spectral functions of a model, as SymPy objects.
+
+    A SymPy view of the rank-one :class:`~symehp.numeric.poles.PoleExpansion`
+    (``expansion``), whose residue and trace formulas it uses.
 
     Attributes
     ----------
@@ -160,64 +168,74 @@ class SymbolicPoles:
         conjugates.  Energy units.
     family : tuple of int
         ``-1`` for the ``z_j``, ``+1`` for the conjugates.
-    residues : dict electrode -> tuple of sympy Matrix
-        ``W^a_p`` with ``A_a(e) = sum_p W^a_p / (e - p)`` (dimensionless).
+    expansion : PoleExpansion
+        The rank-one expansion: SymPy entries (exact or symbolic models) or
+        mpmath entries at ``dps + 15`` digits (numeric, non-diagonal models).
     M : tuple of sympy Matrix
         The couplings ``M^k`` of the model.
+    dps : int or None
+        Numeric expansions: digits of the Float coefficients (None: exact).
+
+    ``residues`` (dict electrode -> tuple of sympy Matrix ``W^a_p``, with
+    ``A_a(e) = sum_p W^a_p / (e - p)``, dimensionless) and :meth:`traces` are
+    made from ``expansion`` on first use.
     """
 
     poles: tuple
     family: tuple
-    residues: dict
+    expansion: object
     M: tuple
-    dps: int = None             # numeric expansions: digits of the Float coefficients
-    mp_data: tuple = None       # numeric expansions: (mpmath residues, mpmath M) for the traces
+    dps: int = None
 
     @property
     def lower(self):
         """Indices of the poles of the lower family (the ``z_j``)."""
         return tuple(i for i, s in enumerate(self.family) if s < 0)
 
+    def _to_sympy(self, value):
+        """An entry of the expansion as a SymPy coefficient (exact zero kept exact)."""
+        if self.dps is None:
+            return _tidy(value)
+        return _from_mp(value, self.dps) if value != 0 else sp.S.Zero
+
+    def _converted(self, compute):
+        """``compute()`` (object arrays of the expansion's entries) as SymPy entries."""
+        if self.dps is None:
+            return np.vectorize(self._to_sympy, otypes=[object])(compute())
+        with mp.workdps(self.dps + 15):
+            return np.vectorize(self._to_sympy, otypes=[object])(compute())
+
+    @property
+    def residues(self):
+        """``W^a_p = u^a_p v^a_p`` per electrode, a tuple of ``sympy.ImmutableMatrix``."""
+        cache = self.__dict__.setdefault("_residues", {})
+        if not cache:
+            for name in ("L", "R"):
+                w = self._converted(lambda name=name: self.expansion.residues[name])
+                cache[name] = tuple(sp.ImmutableMatrix(w_p.tolist()) for w_p in w)
+        return cache
+
     def traces(self, ch):
-        """``T^{ab}_{mn,pq} = tr[M^m W^a_p M^n W^b_q]`` as nested lists ``[m][n][p][q]``."""
+        """``T^{ab}_{mn,pq} = tr[M^m W^a_p M^n W^b_q]`` as nested lists ``[m][n][p][q]``.
+
+        From the pole-basis couplings, ``T_{mn,pq} = C^{ba}_{m,qp} C^{ab}_{n,pq}``
+        (:attr:`~symehp.numeric.poles.PoleExpansion.traces`).
+        """
         ch = _channel(ch)
         key = (ch.alpha, ch.beta)
         cache = self.__dict__.setdefault("_traces", {})
         if key not in cache:
-            wa, wb = self.residues[ch.alpha], self.residues[ch.beta]
-            k, npol = len(self.M), len(self.poles)
-            out = [[[[0] * npol for _ in range(npol)] for _ in range(k)] for _ in range(k)]
-            if self.mp_data is not None:
-                cache[key] = self._mp_traces(ch, out)
-                return cache[key]
-            for m in range(k):
-                for p in range(npol):
-                    left = self.M[m] * wa[p]
-                    for n in range(k):
-                        for q in range(npol):
-                            t = (left * self.M[n] * wb[q]).trace()
-                            out[m][n][p][q] = _tidy(t)
-            cache[key] = out
+            cache[key] = self._converted(lambda: self.expansion.traces[key]).tolist()
         return cache[key]
-
-    def _mp_traces(self, ch, out):
-        residues, mats = self.mp_data
-        wa, wb = residues[ch.alpha], residues[ch.beta]
-        with mp.workdps(self.dps + 15):
-            for m, m_m in enumerate(mats):
-                for p, w_p in enumerate(wa):
-                    left = m_m * w_p
-                    for n, m_n in enumerate(mats):
-                        mid = left * m_n
-                        for q, w_q in enumerate(wb):
-                            prod = mid * w_q
-                            t = mp.fsum(prod[i, i] for i in range(prod.rows))
-                            out[m][n][p][q] = _from_mp(t, self.dps) if t != 0 else 0
-        return out
 
 
 def _is_diagonal(mat):
     return all(_is_zero(mat[i, j], 0) for i in range(mat.rows) for j in range(mat.cols) if i != j)
+
+
+def _objects(mat):
+    """A SymPy Matrix as an object array of its entries."""
+    return np.array(sp.Matrix(mat).tolist(), dtype=object).reshape(mat.shape)
 
 
 def pole_expansion(model, *, dps=DPS):
@@ -226,8 +244,11 @@ def pole_expansion(model, *, dps=DPS):
     ``H_eff = H - i (Gamma_L + Gamma_R)/2`` is diagonalized exactly when it has
     symbols (SymPy ``diagonalize`` unless it is diagonal) or is a diagonal matrix
     of exact numbers; otherwise (Floats, or non-diagonal numbers) with
-    ``mpmath.eig`` at ``dps`` digits, the entries read exactly.  Levels decoupled
-    from both leads (real eigenvalue) carry no spectral weight and are dropped.
+    ``mpmath.eig`` at ``dps`` digits (plus 15 guard digits), the entries read
+    exactly.  Either eigen-decomposition goes through the one rank-one
+    construction of :func:`symehp.numeric.poles.from_eigensystem`.  Levels
+    decoupled from both leads (real eigenvalue) carry no spectral weight and
+    are dropped.
     """
     h_eff = sp.Matrix(model.H) - sp.I * (sp.Matrix(model.gamma_L) + sp.Matrix(model.gamma_R)) / 2
     n = model.N
@@ -247,54 +268,28 @@ def pole_expansion(model, *, dps=DPS):
             z = [diag[i, i] for i in range(n)]
             left = right.inv()
         keep = [j for j in range(n) if not _is_zero(sp.im(z[j]), 0)]
-        proj = {j: right[:, j] * left[j, :] for j in keep}
-        residues = {}
-        for name, gamma in gammas.items():
-            upper = []
-            for j in keep:
-                acc = sp.zeros(n, n)
-                for k in keep:
-                    acc += proj[j] * gamma * proj[k].H / (z[j] - sp.conjugate(z[k]))
-                upper.append(sp.ImmutableMatrix(acc.applyfunc(_tidy)))
-            residues[name] = tuple(upper) + tuple(sp.ImmutableMatrix(u.H.applyfunc(_tidy))
-                                                  for u in upper)
-        poles = tuple(z[j] for j in keep) + tuple(sp.conjugate(z[j]) for j in keep)
-        family = (-1,) * len(keep) + (1,) * len(keep)
-        return SymbolicPoles(poles, family, residues, tuple(model.M))
+        expansion = from_eigensystem(
+            np.array([z[j] for j in keep], dtype=object).reshape(len(keep)),
+            _objects(right)[:, keep], _objects(left)[keep, :],
+            _objects(gammas["L"]), _objects(gammas["R"]),
+            np.array([_objects(mk) for mk in model.M], dtype=object).reshape(len(model.M), n, n),
+            backend="sympy", model=model, simplify=_tidy)
+        poles = tuple(expansion.poles)
+        return SymbolicPoles(poles, tuple(int(s) for s in expansion.family), expansion,
+                             tuple(model.M))
     # numeric, non-diagonal: mpmath at dps digits (plus guard), Floats of dps digits
     with mp.workdps(dps + 15):
         # entries read exactly, H_eff formed in mpmath (SymPy would round Float sums to 53 bits)
-        gm = {k: mp.matrix([[_to_mp(g[i, j]) for j in range(n)] for i in range(n)])
-              for k, g in gammas.items()}
-        h = mp.matrix([[_to_mp(model.H[i, j]) for j in range(n)] for i in range(n)]) \
-            - (gm["L"] + gm["R"]) * mp.mpc(0, 0.5)
-        zs, right = mp.eig(h)
-        try:
-            left = mp.inverse(right)
-        except ZeroDivisionError as exc:
-            raise ModelError("H - i(gamma_L + gamma_R)/2 is defective (exceptional point): "
-                             "no pole expansion") from exc
-        scale = max(mp.mpf(1), max(abs(x) for x in h))
-        keep = [j for j in range(n) if mp.im(zs[j]) < -mp.mpf(10) ** (-(dps - 5)) * scale]
-        proj = {j: right[:, j] * left[j, :] for j in keep}
-        residues, mp_residues = {}, {}
-        for name, gamma in gm.items():
-            upper = []
-            for j in keep:
-                acc = mp.zeros(n, n)
-                for k in keep:
-                    acc += proj[j] * gamma * proj[k].H / (zs[j] - mp.conj(zs[k]))
-                upper.append(acc)
-            mats = upper + [u.H for u in upper]
-            mp_residues[name] = mats
-            residues[name] = tuple(
-                sp.ImmutableMatrix(n, n, lambda a, b, u=u: _from_mp(u[a, b], dps)) for u in mats)
-        mp_m = [mp.matrix([[_to_mp(mk[i, j]) for j in range(n)] for i in range(n)])
-                for mk in model.M]
-        poles = tuple(_from_mp(zs[j], dps) for j in keep) + tuple(
-            _from_mp(mp.conj(zs[j]), dps) for j in keep)
-    family = (-1,) * len(keep) + (1,) * len(keep)
-    return SymbolicPoles(poles, family, residues, tuple(model.M), dps, (mp_residues, mp_m))
+        def entries(mat):
+            return np.array([[_to_mp(mat[i, j]) for j in range(n)] for i in range(n)],
+                            dtype=object).reshape(n, n)
+        m_entries = np.array([entries(mk) for mk in model.M], dtype=object).reshape(
+            len(model.M), n, n)
+        expansion = expand(entries(model.H), entries(gammas["L"]), entries(gammas["R"]),
+                           m_entries, backend="mpmath", model=model)
+        poles = tuple(_from_mp(x, dps) for x in expansion.poles)
+    return SymbolicPoles(poles, tuple(int(s) for s in expansion.family), expansion,
+                         tuple(model.M), dps)
 
 
 def kernel_pole_sum(model, ch, *, eps=_eps, omega=_omega, dps=DPS, poles=None):

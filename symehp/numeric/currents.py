@@ -124,12 +124,13 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
         dmodel = diagonal_model(expansion)
         data = point_data(dmodel, mu_L, mu_R, np.where(fast_point, T_L, 1.0))
     k = numeric.K
-    # the largest |Lambda| seen so far at each point: the scale against which the
-    # round-off of a cancelling pole-pair sum is judged (the first round's nodes
-    # span the whole frequency range)
+    # the largest |Lambda| (w + w n_ph) max_k A_ph,kk seen so far at each point, i.e. the
+    # size of Lambda's contribution to the currents: the scale against which the
+    # round-off of a cancelling pole-pair sum at a node is judged, weighted by that
+    # node's own factor (the first round's nodes span the whole frequency range)
     dos_scale = np.zeros((np.size(mu_L), len(CHANNELS)))
 
-    def spectra(w, owner):
+    def spectra(w, owner, weight):
         """Per channel ``(Lambda_kk, Pi^<_kk, error)`` at the flat nodes ``w``: (M, K),
         (M, K) and (M,) (an absolute error estimate of both, where they come from an
         energy quadrature)."""
@@ -138,7 +139,8 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
         slow = ~fast_point[owner]
         if not slow.all():
             fast = np.nonzero(~slow)[0]
-            values, bad = diagonal_spectra(dmodel, data, w[fast], owner[fast], dos_scale)
+            values, bad = diagonal_spectra(dmodel, data, w[fast], owner[fast], dos_scale,
+                                           weight[fast])
             for name, (dos, emit) in values.items():
                 out[name][0][fast] = dos
                 out[name][1][fast] = emit
@@ -151,8 +153,9 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
             for c, ch in enumerate(CHANNELS):
                 dos, pi_less, err = channel_spectra(
                     expansion, ch, w[idx], mu_L[o], mu_R[o], T_L[o], T_R[o],
-                    scale=dos_scale[o, c], errors=True)
-                np.maximum.at(dos_scale[:, c], o, np.max(np.abs(dos), axis=(-2, -1)))
+                    scale=dos_scale[o, c] / weight[idx], errors=True)
+                np.maximum.at(dos_scale[:, c], o,
+                              np.max(np.abs(dos), axis=(-2, -1)) * weight[idx])
                 out[ch.name][0][idx] = np.real(np.diagonal(dos, axis1=-2, axis2=-1))
                 out[ch.name][1][idx] = np.real(np.diagonal(pi_less, axis1=-2, axis2=-1))
                 out[ch.name][2][idx] = err
@@ -169,7 +172,10 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
         gross_e = np.zeros(flat_w.shape)
         gross_a = np.zeros(flat_w.shape)
         flows, flow_size = {}, {}
-        values = spectra(flat_w, node_owner)
+        # how much Lambda counts at each node (> 0; tiny where nothing counts)
+        weight = (flat_w + w_nph) * np.max(a_ph, axis=-1, initial=0.0)
+        weight = np.maximum(weight, 1e-30 * np.max(weight, initial=0.0) + 1e-300)
+        values = spectra(flat_w, node_owner, weight)
         for ch in CHANNELS:
             dos_k, em_k, _ = values[ch.name]
             emit = np.sum(em_k * a_ph, axis=-1)            # Tr[Pi^< A_ph]

@@ -147,7 +147,7 @@ def block_size(model):
     return int(np.clip(_BLOCK_BYTES // per_node, 1, _BLOCK))
 
 
-def diagonal_spectra(model, data, w, owner, point_scale=None):
+def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None):
     """Mode-diagonal ``(Lambda_kk, Pi^<_kk)`` of every channel with non-zero traces.
 
     Parameters
@@ -166,6 +166,13 @@ def diagonal_spectra(model, data, w, owner, point_scale=None):
         that scale, not against its own value: far beyond the band the
         spectra are 1e-12 of their peak, and their last digits do not matter
         for any integral over frequency.
+    node_weight : (M,) float, optional
+        How much each node's ``Lambda`` counts in that integral (e.g.
+        ``(w + w n_ph) max_k A_ph,kk``, > 0): ``point_scale`` then holds the
+        largest weighted ``|Lambda| * node_weight``, and a node's round-off is
+        judged against ``point_scale / node_weight``.  Without it a tiny
+        ``Lambda`` under a sharp mode (weight 1e4) would be judged against a
+        peak of ``Lambda`` far from every mode (weight 1e-6).
 
     Returns
     -------
@@ -185,10 +192,11 @@ def diagonal_spectra(model, data, w, owner, point_scale=None):
     top = np.concatenate([part[1] for part in parts])       # (M, channels): |Lambda|
     big = np.concatenate([part[2] for part in parts])       # gross pole-pair sums, same units
     if point_scale is not None:
+        weight = np.ones(w.size) if node_weight is None else np.asarray(node_weight, float)
         columns = [_CHANNEL_INDEX[ch.name] for ch, *_ in model.channels]
         for j, c in enumerate(columns):
-            np.maximum.at(point_scale[:, c], owner, top[:, j])
-            top[:, j] = np.maximum(top[:, j], point_scale[owner, c])
+            np.maximum.at(point_scale[:, c], owner, top[:, j] * weight)
+            top[:, j] = np.maximum(top[:, j], point_scale[owner, c] / weight)
     bad = np.any((big > MAX_CANCELLATION * top) & (big > 0), axis=-1)
     return spectra, bad
 

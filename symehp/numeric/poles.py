@@ -23,6 +23,17 @@ and the spectra :meth:`PoleExpansion.contract`.  Every energy integral is a sum
 of the closed forms of :mod:`symehp.numeric.fermi_integrals`.  Levels that
 decouple from both leads (real eigenvalues of ``H_eff``) carry no spectral
 weight and are dropped.
+
+Backends
+--------
+The construction above is written once (:func:`from_eigensystem`) for any
+entry type: ``backend="numpy"`` (complex arrays, the double-precision paths),
+``backend="mpmath"`` (object arrays of ``mpmath.mpc`` at ``dps`` digits,
+``mpmath.eig`` and ``mpmath.inverse``; the ``dps=`` paths) and SymPy entries
+(:func:`symehp.closed_forms.pole_expansion` diagonalizes symbolically and feeds
+its eigen-decomposition here, with its own simplification of each entry).
+:func:`pole_expansion` picks the backend; every backend returns a
+:class:`PoleExpansion`.
 """
 
 from __future__ import annotations
@@ -31,9 +42,12 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from ..errors import ModelError
+from ..errors import ModelError, ParameterError
 
-__all__ = ["PoleExpansion", "pole_expansion"]
+__all__ = ["PoleExpansion", "pole_expansion", "expand", "from_eigensystem", "BACKENDS"]
+
+#: the entry types a :class:`PoleExpansion` can be built with (see :func:`pole_expansion`)
+BACKENDS = ("numpy", "mpmath")
 
 #: condition number of the eigenvector matrix beyond which H_eff counts as defective:
 #: near an exceptional point the pole expansion loses ~cond^2 * 1e-16 (relative),
@@ -61,14 +75,20 @@ class PoleExpansion:
         The model it came from.
     basis : (N, n) complex or None
         Orthonormal basis of the broadened levels' eigenvectors when some
-        levels decouple (None: all N are broadened).
+        levels decouple (None: all N are broadened).  NumPy backend only
+        (None for the others), and so is :meth:`direct_kernel`.
+    backend : str
+        ``"numpy"`` (complex arrays), ``"mpmath"`` or ``"sympy"`` (object arrays
+        of ``mpmath.mpc`` or SymPy expressions; the methods work on them with
+        NumPy's object arithmetic, at the precision in force when called).
 
     ``residues`` (P, N, N per electrode) and ``traces`` (K, K, P, P per channel)
     are built from these on first access (O(N^3) and O(K^2 N^2) numbers: for
     small models and checks, not for the inner loops).
     """
 
-    def __init__(self, poles, family, u, v, couplings, model=None, basis=None):
+    def __init__(self, poles, family, u, v, couplings, model=None, basis=None, backend="numpy"):
+        self.backend = backend
         self.poles = poles
         self.basis = basis
         self.family = family
@@ -144,6 +164,22 @@ class PoleExpansion:
         return centres[keep][order], widths[keep][order], weight[keep][order]
 
     @cached_property
+    def nonzero_traces(self):
+        """Per channel, the pole pairs with a non-zero trace: ``[(p, q, T_{..,pq})]``.
+
+        ``T_{..,pq}`` is the K x K matrix ``T^{ab}_{mn,pq}`` (from :attr:`traces`);
+        pairs whose K x K traces are all exactly zero are left out (e.g. the LL
+        channel of the paper's two-level model).  For the pair-by-pair loops of
+        the mpmath spectra; made once per expansion.
+        """
+        out = {}
+        for key, traces in self.traces.items():
+            out[key] = [(p, q, traces[:, :, p, q])
+                        for p in range(self.poles.size) for q in range(self.poles.size)
+                        if any(x != 0 for x in traces[:, :, p, q].flat)]
+        return out
+
+    @cached_property
     def residues(self):
         """``W^a_p`` (P, N, N) per electrode (made on first access)."""
         return {name: np.einsum("ip,pj->pij", self.u[name], self.v[name]) for name in self.u}
@@ -211,15 +247,74 @@ class PoleExpansion:
         return self.contract(alpha, beta, left[..., :, None] * right[..., None, :])
 
 
-def pole_expansion(numeric_model) -> PoleExpansion:
-    """The :class:`PoleExpansion` of a :class:`~symehp.model.NumericJunction` (cached)."""
-    return _cached(numeric_model.key, numeric_model)
+def pole_expansion(numeric_model, *, backend="numpy", dps=None) -> PoleExpansion:
+    """The :class:`PoleExpansion` of a :class:`~symehp.model.NumericJunction` (cached).
+
+    ``backend="numpy"``: double precision (``dps`` must be None).  ``backend="mpmath"``:
+    object arrays of ``mpmath.mpc`` computed at ``dps`` decimal digits (default:
+    the current ``mpmath.mp.dps``), the model's doubles read exactly; use the
+    expansion at that precision (``mpmath.workdps(dps)``).  Cached per model and
+    precision.
+    """
+    if backend == "numpy":
+        if dps is not None:
+            raise ParameterError(f"dps applies to the mpmath backend only, got dps={dps!r}")
+        return _cached(numeric_model.key, numeric_model)
+    if backend == "mpmath":
+        import mpmath as mp
+        dps = mp.mp.dps if dps is None else dps
+        if isinstance(dps, bool) or not isinstance(dps, (int, np.integer)) or dps < 1:
+            raise ParameterError(f"dps must be a positive integer, got {dps!r}")
+        return _cached_mp(numeric_model.key, int(dps), numeric_model)
+    raise ParameterError(f"backend must be one of {BACKENDS}, got {backend!r}")
 
 
 @lru_cache(maxsize=64)
 def _cached(key, model):
     del key  # the cache key: a hash of every number in the model
-    h_eff = model.H - 0.5j * (model.gamma_L + model.gamma_R)
+    return expand(model.H, model.gamma_L, model.gamma_R, model.M, backend="numpy", model=model)
+
+
+@lru_cache(maxsize=16)
+def _cached_mp(key, dps, model):
+    del key  # the cache key: a hash of every number in the model (and the precision)
+    import mpmath as mp
+
+    def entries(a):
+        return np.vectorize(mp.mpmathify, otypes=[object])(a)
+
+    with mp.workdps(dps):
+        return expand(entries(model.H), entries(model.gamma_L), entries(model.gamma_R),
+                      entries(model.M), backend="mpmath", model=model)
+
+
+def expand(H, gamma_L, gamma_R, M, *, backend, model=None) -> PoleExpansion:
+    """Diagonalize ``H_eff = H - i (Gamma_L + Gamma_R)/2`` and build the expansion.
+
+    ``H``, ``gamma_L``, ``gamma_R`` (N, N) and ``M`` (K, N, N) are complex arrays
+    (``backend="numpy"``) or object arrays of mpmath numbers (``"mpmath"``, at the
+    current ``mpmath.mp.dps``).  Levels decoupled from both leads (``Im z_j``
+    above ``-1e-13`` resp. ``-10^(5 - dps)`` times ``max(1, max|H_eff|)``) are
+    dropped.  Raises :class:`~symehp.errors.ModelError` at (NumPy: near) an
+    exceptional point.
+    """
+    if backend == "numpy":
+        h_eff = H - 0.5j * (gamma_L + gamma_R)
+        z, right, left, basis = _numpy_eigensystem(h_eff)
+    elif backend == "mpmath":
+        import mpmath as mp
+        h_eff = H - (gamma_L + gamma_R) * mp.mpc(0, 0.5)
+        z, right, left = _mpmath_eigensystem(h_eff)
+        basis = None
+    else:
+        raise ParameterError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    return from_eigensystem(z, right, left, gamma_L, gamma_R, M, backend=backend, model=model,
+                            basis=basis)
+
+
+def _numpy_eigensystem(h_eff):
+    """``(z, R, L, basis)`` of the broadened levels, double precision, with the
+    exceptional-point check of :data:`MAX_CONDITION`."""
     z, right = np.linalg.eig(h_eff)
     scale = max(1.0, float(np.abs(h_eff).max()))
     cond = np.linalg.cond(right)
@@ -233,19 +328,70 @@ def _cached(key, model):
     left = np.linalg.inv(right)
     z, right, left = z[keep], right[:, keep], left[keep, :]
     basis = None if keep.all() else np.linalg.qr(right)[0]
-    gap = z[:, None] - z.conj()[None, :]                    # z_j - conj(z_k), Im < 0
-    r_dag = right.conj().T
+    return z, right, left, basis
+
+
+def _mpmath_eigensystem(h_eff):
+    """``(z, R, L)`` of the broadened levels as object arrays, at the current precision."""
+    import mpmath as mp
+    z, right = mp.eig(mp.matrix(h_eff.tolist()))
+    try:
+        left = mp.inverse(right)
+    except ZeroDivisionError as exc:
+        raise ModelError("H - i(gamma_L + gamma_R)/2 is defective (exceptional point): "
+                         "no pole expansion") from exc
+    scale = max(mp.mpf(1), max(abs(x) for x in h_eff.flat))
+    tol = mp.mpf(10) ** (5 - mp.mp.dps) * scale
+    keep = [j for j in range(len(z)) if mp.im(z[j]) < -tol]
+    z = np.array([mp.mpc(z[j]) for j in keep], dtype=object)
+    right = np.array(right.tolist(), dtype=object)[:, keep]
+    left = np.array(left.tolist(), dtype=object)[keep, :]
+    return z, right, left
+
+
+def from_eigensystem(z, right, left, gamma_L, gamma_R, M, *, backend="numpy", model=None,
+                     basis=None, simplify=None) -> PoleExpansion:
+    """The rank-one residues and pole-basis couplings from ``H_eff = R diag(z) L``.
+
+    The one construction of the expansion (module docstring), for complex arrays
+    or object arrays of mpmath or SymPy numbers: ``z`` (n,) are the eigenvalues
+    of the broadened levels (``Im z < 0``), ``right`` (N, n) and ``left`` (n, N)
+    their right and left eigenvectors with ``left @ right = 1``; ``gamma_L``,
+    ``gamma_R`` (N, N) and ``M`` (K, N, N) the model's matrices.  ``simplify``
+    (object entries) is applied to every entry of the residue rows ``s^a_j``
+    and of the couplings.
+    """
+    def tidy(a):
+        return a if simplify is None else np.vectorize(simplify, otypes=[object])(a)
+
+    gap = z[:, None] - np.conj(z)[None, :]                  # z_j - conj(z_k), Im < 0
+    r_dag = np.conj(right).T
     u_side, v_side = {}, {}
-    for name, gamma in (("L", model.gamma_L), ("R", model.gamma_R)):
-        d = (left @ gamma @ left.conj().T) / gap            # (l_j Gamma l_k^+) / (z_j - conj z_k)
-        s_rows = d @ r_dag                                  # W_{z_j} = r_j s_j
-        u_side[name] = np.concatenate([right, s_rows.conj().T], axis=1)      # (N, P)
-        v_side[name] = np.concatenate([s_rows, r_dag], axis=0)               # (P, N)
-    poles = np.concatenate([z, z.conj()])
+    for name, gamma in (("L", gamma_L), ("R", gamma_R)):
+        d = (left @ gamma @ np.conj(left).T) / gap          # (l_j Gamma l_k^+) / (z_j - conj z_k)
+        s_rows = tidy(d @ r_dag)                            # W_{z_j} = r_j s_j
+        u_side[name] = np.concatenate([right, np.conj(s_rows).T], axis=1)      # (N, P)
+        v_side[name] = np.concatenate([s_rows, r_dag], axis=0)                 # (P, N)
+    poles = np.concatenate([z, np.conj(z)])
     family = np.concatenate([-np.ones(z.size), np.ones(z.size)])
-    couplings = {}
-    for a in "LR":
-        for b in "LR":
-            # C^{ab}_m = V^a M^m U^b, one (P, N) x (N, N) x (N, P) product per mode
-            couplings[(a, b)] = np.matmul(v_side[a][None] @ model.M, u_side[b][None])
-    return PoleExpansion(poles, family, u_side, v_side, couplings, model, basis)
+    couplings = {(a, b): tidy(_pole_basis_couplings(v_side[a], M, u_side[b]))
+                 for a in "LR" for b in "LR"}
+    return PoleExpansion(poles, family, u_side, v_side, couplings, model, basis, backend)
+
+
+def _pole_basis_couplings(v, M, u):
+    """``C_m = V M^m U`` for every mode, (K, P, P), using each ``M^m``'s support.
+
+    A mode moves a few atoms, so ``M^m`` is non-zero on a few rows and columns
+    only: ``V[:, rows] M^m[rows, cols] U[cols, :]`` costs O(P^2 s) instead of
+    O(P N^2 + P^2 N) per mode (s the size of the support), e.g. 5e5 instead of
+    5e7 operations for a 3-site mode at N = 200.
+    """
+    out = np.zeros((len(M), v.shape[0], u.shape[1]), dtype=np.result_type(v, M, u))
+    for m, mat in enumerate(M):
+        nonzero = np.asarray(mat != 0)
+        rows = np.flatnonzero(nonzero.any(axis=1))
+        cols = np.flatnonzero(nonzero.any(axis=0))
+        if rows.size and cols.size:
+            out[m] = (v[:, rows] @ mat[np.ix_(rows, cols)]) @ u[cols, :]
+    return out

@@ -2,8 +2,9 @@
 
 The same closed form as :mod:`.spectra`, evaluated with mpmath's complex
 digamma and polygamma at ``dps`` decimal digits plus guard digits: the pole
-expansion of ``H - i (Gamma_L + Gamma_R)/2`` (``mpmath.eig``), the residue
-traces, and for every pole pair the second divided difference of
+expansion of ``H - i (Gamma_L + Gamma_R)/2`` (:mod:`.poles` with the mpmath
+backend: ``mpmath.eig``, rank-one residues, the traces from the pole-basis
+couplings), and for every pole pair the second divided difference of
 
     Phi(z) = psi(1/2 + s (z - mu)/(2 pi i T)) + s i pi/2        (log(z - mu) at T = 0).
 
@@ -21,6 +22,7 @@ import mpmath as mp
 import numpy as np
 
 from ..ehp import channel as _channel
+from .poles import pole_expansion
 
 __all__ = ["spectra_mp"]
 
@@ -28,60 +30,14 @@ __all__ = ["spectra_mp"]
 GUARD = 20
 
 
-class _Expansion:
-    """Pole expansion at one working precision, with the residue traces of
-    every channel computed once: ``traces[(a, b)]`` lists the pole pairs
-    ``(ip, iq, K x K matrix tr[M^m W^a_p M^n W^b_q])`` whose trace is not zero."""
-
-    def __init__(self, model):
-        n = model.N
-        H = mp.matrix(model.H.tolist())
-        gammas = {"L": mp.matrix(model.gamma_L.tolist()), "R": mp.matrix(model.gamma_R.tolist())}
-        z, right = mp.eig(H - (gammas["L"] + gammas["R"]) * mp.mpc(0, 0.5))
-        left = mp.inverse(right)
-        keep = [j for j in range(n) if mp.im(z[j]) < -mp.mpf(10) ** (-mp.mp.dps + 5)]
-        proj = {j: right[:, j] * left[j, :] for j in keep}
-        residues = {}
-        for name, gamma in gammas.items():
-            upper = []
-            for j in keep:
-                acc = mp.zeros(n, n)
-                for k in keep:
-                    acc += proj[j] * gamma * proj[k].H / (z[j] - mp.conj(z[k]))
-                upper.append(acc)
-            residues[name] = upper + [u.H for u in upper]
-        self.poles = [z[j] for j in keep] + [mp.conj(z[j]) for j in keep]
-        self.family = [-1] * len(keep) + [1] * len(keep)
-        self.residues = residues
-        self.M = [mp.matrix(mk.tolist()) for mk in model.M]
-        self.traces = {(a, b): self._pair_traces(a, b) for a in "LR" for b in "LR"}
-
-    def _pair_traces(self, a, b):
-        k = len(self.M)
-        out = []
-        for ip in range(len(self.poles)):
-            a_side = [m * self.residues[a][ip] for m in self.M]
-            for iq in range(len(self.poles)):
-                mat = mp.zeros(k, k)
-                for m in range(k):
-                    for n in range(k):
-                        mat[m, n] = _trace(a_side[m] * self.M[n] * self.residues[b][iq])
-                if any(mat[i, j] != 0 for i in range(k) for j in range(k)):
-                    out.append((ip, iq, mat))
-        return out
-
-
-_EXPANSIONS = {}
-
-
 def _pole_expansion(model):
-    """The cached :class:`_Expansion` of ``model`` at the current mp precision."""
-    key = (model.key, mp.mp.prec)
-    if key not in _EXPANSIONS:
-        if len(_EXPANSIONS) > 16:
-            _EXPANSIONS.clear()
-        _EXPANSIONS[key] = _Expansion(model)
-    return _EXPANSIONS[key]
+    """The mpmath :class:`~.poles.PoleExpansion` of ``model`` at the current precision (cached).
+
+    The rank-one expansion of :mod:`.poles` with mpmath entries; the spectra sum
+    over its :attr:`~.poles.PoleExpansion.nonzero_traces`, the traces
+    ``T_{mn,pq} = C^{ba}_{m,qp} C^{ab}_{n,pq}`` of the pole-basis couplings.
+    """
+    return pole_expansion(model, backend="mpmath", dps=mp.mp.dps)
 
 
 _PHI_MEMO = {}
@@ -157,15 +113,15 @@ def _spectra(exp, model, ch, w, mu_L, mu_R, T_L, T_R, dps, emission):
     temps = {"L": T_L, "R": T_R}
     mu_a, mu_b = mus[ch.alpha], mus[ch.beta]
     t_a, t_b = temps[ch.alpha], temps[ch.beta]
-    poles, family = exp.poles, exp.family
-    k = len(exp.M)
+    poles, family = exp.poles, [int(s) for s in exp.family]
+    k = exp.K
     tiny = mp.mpf(10) ** (-(dps + GUARD // 2))
-    dos = mp.zeros(k, k)
-    less = mp.zeros(k, k)
+    dos = np.full((k, k), mp.mpf(0), dtype=object)
+    less = np.full((k, k), mp.mpf(0), dtype=object)
     equal_t = t_a == t_b
     d = w - (mu_a - mu_b)
     weight_less = -_x_bose(d, t_a) if equal_t else None
-    for ip, iq, tr in exp.traces[(ch.alpha, ch.beta)]:
+    for ip, iq, tr in exp.nonzero_traces[(ch.alpha, ch.beta)]:
         p, s = poles[ip], w + poles[iq]
         if equal_t:
             x = _second(p, s, d, mu_a, t_a, family[ip], family[iq], tiny)
@@ -179,11 +135,11 @@ def _spectra(exp, model, ch, w, mu_L, mu_R, T_L, T_R, dps, emission):
             f_less = 0
         dos += tr * f_dos
         less += tr * f_less
-    dos /= 2 * mp.pi
+    dos = mp.matrix((dos / (2 * mp.pi)).tolist())
     if not emission:
         return +dos, None
     if equal_t:
-        less /= 2 * mp.pi
+        less = mp.matrix((less / (2 * mp.pi)).tolist())
     else:
         less = _emission_quad(model, ch, w, mu_a, mu_b, t_a, t_b, poles)
     return +dos, +less

@@ -64,7 +64,7 @@ def _point_integrand(numeric, exp, mu_l, mu_r, t_l, t_r, t_ph, dps):
         w_nph = _x_bose(w, t_ph)                         # w n_B(w, T_ph), finite at 0
         energy, flow = [], {}
         for ch in CHANNELS:
-            if not exp.traces[(ch.alpha, ch.beta)]:
+            if not exp.nonzero_traces[(ch.alpha, ch.beta)]:
                 energy.append(mp.mpf(0))
                 flow[ch.name] = mp.mpf(0)
                 continue
