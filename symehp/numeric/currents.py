@@ -30,7 +30,7 @@ import numpy as np
 from ..ehp import CHANNELS
 from .poles import pole_expansion
 from .quadrature import graded_points, integrate_panels
-from .diagonal_spectra import diagonal_model, diagonal_spectra, point_data
+from .diagonal_spectra import SCALE_SHARE, diagonal_model, diagonal_spectra, point_data
 from .spectra import channel_spectra
 from .stats import x_bose
 from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
@@ -153,7 +153,7 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
             for c, ch in enumerate(CHANNELS):
                 dos, pi_less, err = channel_spectra(
                     expansion, ch, w[idx], mu_L[o], mu_R[o], T_L[o], T_R[o],
-                    scale=dos_scale[o, c] / weight[idx], errors=True)
+                    scale=SCALE_SHARE * dos_scale[o, c] / weight[idx], errors=True)
                 np.maximum.at(dos_scale[:, c], o,
                               np.max(np.abs(dos), axis=(-2, -1)) * weight[idx])
                 out[ch.name][0][idx] = np.real(np.diagonal(dos, axis1=-2, axis2=-1))

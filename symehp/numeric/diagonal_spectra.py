@@ -196,9 +196,25 @@ def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None):
         columns = [_CHANNEL_INDEX[ch.name] for ch, *_ in model.channels]
         for j, c in enumerate(columns):
             np.maximum.at(point_scale[:, c], owner, top[:, j] * weight)
-            top[:, j] = np.maximum(top[:, j], point_scale[owner, c] / weight)
+            top[:, j] = np.maximum(top[:, j], SCALE_SHARE * point_scale[owner, c] / weight)
     bad = np.any((big > MAX_CANCELLATION * top) & (big > 0), axis=-1)
     return spectra, bad
+
+
+#: a node's round-off is judged against this share of the largest weighted Lambda: the
+#: noise of the nodes away from the peak adds up over a frequency range that may be
+#: 1e3 times the peak's width (a sharp mode), so each must stay 1e-3 below the peak
+SCALE_SHARE = 1e-3
+
+#: pair sums with at least this many modes x pole pairs go through BLAS (matmul)
+_BLAS_SIZE = 4096
+
+
+def _pair_sum(values, coefficients):
+    """``values (M, pairs) . coefficients (K, pairs)^T`` -> (M, K)."""
+    if coefficients.size >= _BLAS_SIZE and coefficients.shape[0] > 1:
+        return values @ coefficients.T
+    return np.einsum("mp,kp->mk", values, coefficients)
 
 
 class _TaylorBatch:
@@ -261,9 +277,10 @@ def _block(model, data, w, owner):
     for (ch, (alpha, beta, gross_coef), d, *_), done in zip(setups, finish):
         flat = done().reshape(w.size, -1)
         re, im = flat.real, flat.imag
-        # Re S_k; einsum, not matmul: BLAS on these thin arrays costs milliseconds in threads
-        total = np.einsum("mp,kp->mk", re, alpha) + np.einsum("mp,kp->mk", im, beta)
-        gross = np.einsum("mp,kp->mk", np.abs(re) + np.abs(im), gross_coef)
+        # Re S_k = sum over pole pairs, a matrix product per block of nodes; einsum for
+        # the thin products of small models (BLAS threads cost more than they save there)
+        total = _pair_sum(re, alpha) + _pair_sum(im, beta)
+        gross = _pair_sum(np.abs(re) + np.abs(im), gross_coef)
         # in units of Lambda = -(d / 2 pi) S; at d = 0 (Lambda = 0 there) the units of S
         unit = np.where(d != 0, np.abs(d) / _TWO_PI, 1.0)
         tops.append(unit * np.max(np.abs(total), axis=-1))
