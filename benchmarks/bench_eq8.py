@@ -14,8 +14,9 @@ coincident-pole limits of the closed forms are exercised where A_ph peaks.)
   same work, the same way, as the project's reference baseline
   (``../shared/bench/naive_baseline.py``, timed beside it when present: the two
   must agree in J and in time per point);
-* symehp's default path (``symehp.transport``) for a J(V) sweep of 1000 bias
-  points in [0, 2];
+* symehp (``symehp.transport``) for a J(V) sweep of 1000 bias points in
+  [0, 2], with each double-precision engine (``backend="numpy"`` and
+  ``"numba"``);
 * references: the mpmath path (``symehp.transport(..., dps=30)``) at a few bias
   points, and a tight symehp run (rtol = 1e-13) over the whole sweep.
 
@@ -137,10 +138,16 @@ def run(naive_points, naive_repeat, repeat, mp_points):
     info = machine()
 
     t0 = time.perf_counter()                   # cold: pole expansion, caches
-    _transport(model, np.array([1.0]))
+    _transport(model, np.array([1.0]), backend="numpy")
     first_call = time.perf_counter() - t0
+    t0 = time.perf_counter()                   # cold numba: load (or compile) the kernels
+    _transport(model, np.array([1.0]), backend="numba")
+    first_numba = time.perf_counter() - t0
 
-    t_sweep, default = min_time(lambda: _transport(model, SWEEP), repeat)
+    t_numba, fast = min_time(lambda: _transport(model, SWEEP, backend="numba"), repeat)
+    t_sweep, default = min_time(lambda: _transport(model, SWEEP, backend="numpy"), repeat)
+    engines_dev = float(np.max(np.abs(fast.J - default.J)[SWEEP >= 0.1]
+                               / np.abs(default.J[SWEEP >= 0.1])))
     tight = _transport(model, SWEEP, rtol=1e-13)
     on = SWEEP >= 0.1                          # at V -> 0 the currents vanish (equilibrium)
     sweep_err_J = np.max(np.abs(default.J - tight.J)[on] / np.abs(tight.J[on]))
@@ -163,6 +170,7 @@ def run(naive_points, naive_repeat, repeat, mp_points):
                          naive=naive_J[i] if i < len(naive_J) else None,
                          shared=shared_J[i] if i < len(shared_J) else None))
     return dict(machine=info, first_call=first_call, t_sweep=t_sweep, t_naive=t_naive,
+                t_numba=t_numba, first_numba=first_numba, engines_dev=engines_dev,
                 t_shared=t_shared, n_naive=len(naive_J), repeat=repeat,
                 naive_repeat=naive_repeat,
                 sweep_err_J=sweep_err_J, sweep_err_I=sweep_err_I, est_J=est_J, rows=rows)
@@ -174,6 +182,7 @@ def _rel(x, ref):
 
 def report(r):
     per_point = r["t_sweep"] / SWEEP.size
+    numba_point = r["t_numba"] / SWEEP.size
     lines = [
         machine_line(r["machine"]),
         "",
@@ -183,10 +192,17 @@ def report(r):
         f"(min of {r['naive_repeat']} runs, mean over {r['n_naive']} points) |",
         f"| the reference baseline (../shared/bench), same points | "
         + (f"{r['t_shared']:.3f} s |" if np.isfinite(r["t_shared"]) else "not present |"),
-        f"| symehp default, 1000-point sweep | {r['t_sweep']:.3f} s (min of {r['repeat']} runs) |",
-        f"| symehp default, per bias point | {per_point * 1e3:.3f} ms |",
-        f"| speed-up per bias point (numpy backend) | {r['t_naive'] / per_point:.0f}x |",
-        f"| symehp first call (cold caches; no compile step) | {r['first_call'] * 1e3:.0f} ms |",
+        f"| symehp, backend=\"numpy\", 1000-point sweep | {r['t_sweep']:.3f} s "
+        f"(min of {r['repeat']} runs) |",
+        f"| symehp, backend=\"numpy\", per bias point | {per_point * 1e3:.3f} ms |",
+        f"| speed-up per bias point, numpy backend | {r['t_naive'] / per_point:.0f}x |",
+        f"| symehp, backend=\"numba\", 1000-point sweep | {r['t_numba']:.3f} s |",
+        f"| symehp, backend=\"numba\", per bias point | {numba_point * 1e3:.3f} ms |",
+        f"| speed-up per bias point, numba backend | {r['t_naive'] / numba_point:.0f}x |",
+        f"| numba vs numpy, max rel. difference of J (V >= 0.1) | {r['engines_dev']:.1e} |",
+        f"| symehp first call (cold caches), numpy | {r['first_call'] * 1e3:.0f} ms |",
+        f"| first numba call in a new process (kernels from the disk cache) | "
+        f"{r['first_numba'] * 1e3:.0f} ms |",
         f"| sweep vs rtol=1e-13, max rel. error (V >= 0.1) | J {r['sweep_err_J']:.1e}, "
         f"I {r['sweep_err_I']:.1e} (estimate <= {r['est_J']:.1e}) |",
         "",

@@ -16,13 +16,17 @@ Measured, in this one process:
   where the baseline fits in memory and time;
 * the arrays each holds (bytes), up to N = 200, K = 50 for today's;
 * the cost of one bias point (``symehp.transport``, rtol 1e-8, cold caches
-  excluded) against N (K = 1) and K (N = 8), with fitted exponents.
+  excluded) with each engine (``backend="numpy"`` and ``"numba"``) against N
+  (K = 1, N = 8-200) and K (N = 64, K = 1-50), with fitted exponents, and the
+  issue's N = 120, K = 20 and N = 200, K = 50 models, with the peak RSS.
 
-Run: python benchmarks/bench_scale.py [--max-n N] [--write]
+Run: python benchmarks/bench_scale.py [--max-n N] [--max-k K] [--write]
+(``--max-n 200 --max-k 50`` for the full table: about 10 minutes.)
 ``--write`` replaces this benchmark's section of benchmarks/results.md.
 """
 
 import argparse
+import resource
 import sys
 
 import numpy as np
@@ -82,16 +86,23 @@ def new_expansion(model):
     return exp, held
 
 
-def time_point(n, k, lines):
-    """Seconds for one bias point of the chain model (after a first, cold call)."""
+def time_point(n, k, lines, engines=("numpy", "numba")):
+    """Seconds for one bias point of the chain model per engine (after a first, cold
+    call, which also compiles or loads the numba kernels), and the process's peak RSS."""
     model = chain_model(n, k)
-    symehp.transport(model, mu_L=0.45, mu_R=-0.45, T_e=0.025, T_ph=0.025, rtol=1e-8)
-    t, _ = min_time(lambda: symehp.transport(model, mu_L=0.44, mu_R=-0.46, T_e=0.025,
-                                            T_ph=0.025, rtol=1e-8), 1)
-    row = f"| {n} | {k} | {t:.3g} |"
+    times = {}
+    for engine in engines:
+        symehp.transport(model, mu_L=0.45, mu_R=-0.45, T_e=0.025, T_ph=0.025, rtol=1e-8,
+                         backend=engine)
+        times[engine], _ = min_time(lambda: symehp.transport(
+            model, mu_L=0.44, mu_R=-0.46, T_e=0.025, T_ph=0.025, rtol=1e-8, backend=engine), 1)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20     # KiB -> GiB
+    cells = " | ".join(f"{times[e]:.3g}" for e in engines)
+    ratio = times["numpy"] / times["numba"] if len(engines) == 2 else float("nan")
+    row = f"| {n} | {k} | {cells} | {ratio:.2f}x | {peak:.2f} |"
     print(row, flush=True)
     lines.append(row)
-    return t
+    return times
 
 
 def fit_exponent(xs, ts):
@@ -101,7 +112,8 @@ def fit_exponent(xs, ts):
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--max-n", type=int, default=16, help="largest N of the bias-point timing")
+    ap.add_argument("--max-n", type=int, default=64, help="largest N of the bias-point timing")
+    ap.add_argument("--max-k", type=int, default=10, help="largest K of the bias-point timing")
     ap.add_argument("--write", action="store_true", help="append the tables to results.md")
     args = ap.parse_args(argv)
     lines = [machine_line(machine()), "",
@@ -128,15 +140,25 @@ def main(argv=None):
         print(row, flush=True)
         lines.append(row)
 
-    lines += ["", "One bias point (transport, rtol 1e-8, V = 0.9, T = 0.025)", "",
-              "| N | K | s per bias point |", "| --- | --- | --- |"]
-    ns = [n for n in (4, 8, 16, 32, 64) if n <= args.max_n]
-    ts = [time_point(n, 1, lines) for n in ns]
-    ks = [1, 2, 4, 8]
-    tk = [time_point(8, k, lines) for k in ks]
-    lines += ["", f"fitted exponents: cost ~ N^{fit_exponent(ns, ts):.2f} (K = 1, N = "
-              f"{ns[0]}-{ns[-1]}), ~ K^{fit_exponent(ks, tk):.2f} (N = 8, K = 1-8)", ""]
-    print("\n".join(lines[-2:]))
+    lines += ["", "One bias point (transport, rtol 1e-8, V = 0.9, T = 0.025), seconds per "
+              "point by engine; peak RSS of the process so far", "",
+              "| N | K | numpy | numba | numpy / numba | peak RSS (GiB) |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    ns = [n for n in (8, 16, 32, 64, 120, 200) if n <= args.max_n]
+    tn = [time_point(n, 1, lines) for n in ns]
+    ks = [k for k in (1, 5, 10, 20, 50) if k <= args.max_k]
+    tk = [time_point(64, k, lines) for k in ks]
+    big = [(n, k) for n, k in ((120, 20), (200, 50)) if n <= args.max_n and k <= args.max_k]
+    for n, k in big:
+        time_point(n, k, lines)
+    lines.append("")
+    for engine in ("numpy", "numba"):
+        lines.append(
+            f"fitted exponents ({engine}): cost ~ N^{fit_exponent(ns, [t[engine] for t in tn]):.2f}"
+            f" (K = 1, N = {ns[0]}-{ns[-1]}), ~ K^{fit_exponent(ks, [t[engine] for t in tk]):.2f}"
+            f" (N = 64, K = {ks[0]}-{ks[-1]})")
+    lines.append("")
+    print("\n".join(lines[-3:]))
     if args.write:
         out = write_section("Scale: pole expansion and bias points vs N and K (issue 13)",
                             "bench_scale.py", "\n".join(lines))

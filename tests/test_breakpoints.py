@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import symehp
-from symehp.numeric import currents
+from symehp.numeric import breakpoints, currents
 from symehp.numeric.poles import pole_expansion
 
 
@@ -63,7 +63,7 @@ def test_currents_agree_with_all_pairs_breakpoints(monkeypatch, n, V):
     model = chain(n, k=2, seed=n)
     args = dict(mu_L=V / 2, mu_R=-V / 2, T_e=0.025, T_ph=0.025, rtol=1e-10)
     new = symehp.transport(model, **args)
-    monkeypatch.setattr(currents, "_resonance_points", lambda e: np.abs(
+    monkeypatch.setattr(breakpoints, "resonance_points", lambda e: np.abs(
         e.poles.real[:, None] - e.poles.real[None, :]).ravel())
     old = symehp.transport(model, **args)
     for a, b, err in ((new.J, old.J, new.error_J + old.error_J),

@@ -23,13 +23,16 @@ singular-looking ``n_ph`` at ``w = 0`` is used only as ``w n_ph`` (finite).
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from ..ehp import CHANNELS
+from .backends import resolve
+from .breakpoints import (CUTOFF_TAILS as _CUTOFF_TAILS, frequency_edges as _edges,
+                          refined_edges as _refined_edges, resonance_points as _resonance_points)
 from .poles import pole_expansion
-from .quadrature import graded_points, integrate_panels
+from .quadrature import integrate_panels
+from .results import PROMISED_RTOL, RTOL, ChannelMapping, TransportResult
 from .diagonal_spectra import SCALE_SHARE, diagonal_model, diagonal_spectra, point_data
 from .spectra import channel_spectra
 from .stats import x_bose
@@ -40,59 +43,6 @@ __all__ = ["transport", "energy_current", "particle_current", "TransportResult",
            "ChannelMapping", "mode_spectral_diagonal"]
 
 _TWO_PI = 2 * np.pi
-#: cutoff: Bose/Fermi tails beyond this many temperatures are below exp(-50) ~ 2e-22
-_CUTOFF_TAILS = 50.0
-#: default relative tolerance of the frequency integral ...
-RTOL = 1e-10
-#: ... and the accuracy it promises: with the default rtol, a warning only below this
-PROMISED_RTOL = 1e-8
-
-
-class ChannelMapping(dict):
-    """Per-channel values keyed ``"LL"``, ``"RR"``, ``"RL"``, ``"LR"`` and ``"total"``.
-
-    Also accepts the paper's labels 1-4 as keys.
-    """
-
-    def __getitem__(self, key):
-        if isinstance(key, int) and not isinstance(key, bool):
-            for ch in CHANNELS:
-                if ch.label == key:
-                    key = ch.name
-                    break
-        return super().__getitem__(key)
-
-
-@dataclass
-class TransportResult:
-    """Everything one evaluation of Eq. (8) produces, for every broadcast point.
-
-    Attributes
-    ----------
-    J : ndarray
-        Energy current from the electrons into the modes (energy / time).
-    J_by_channel : ChannelMapping
-        ``J_ab`` per channel and ``"total"``.
-    I : ndarray
-        Electrons per unit time from L to R.
-    I_by_channel : ChannelMapping
-        Signed contributions: ``"LR"`` (+ its flow), ``"RL"`` (- its flow),
-        ``"LL"`` and ``"RR"`` (zero), and ``"total"``.
-    error_J, error_I : ndarray
-        Absolute error estimates of the frequency quadrature.
-    rtol : float
-        Requested relative tolerance, per channel, relative to its own
-        currents or to 1e-3 of the gross (unsigned) emission and absorption
-        flows if that is larger.
-    """
-
-    J: np.ndarray
-    J_by_channel: ChannelMapping
-    I: np.ndarray
-    I_by_channel: ChannelMapping
-    error_J: np.ndarray
-    error_I: np.ndarray
-    rtol: float = field(default=RTOL)
 
 
 def mode_spectral_diagonal(numeric, omega):
@@ -109,7 +59,8 @@ def mode_spectral_diagonal(numeric, omega):
 _SLOW_BATCH = 512
 
 
-def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_ref):
+def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_ref,
+                       engine="numpy"):
     """Vector integrand over w for a batch of parameter points.
 
     Returns ``f(w, owner) -> (P, n, 8)`` with components
@@ -118,11 +69,12 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
     Points at equal electrode temperatures ``T > 0`` take the fast route of
     :mod:`.diagonal_spectra` (mode-diagonal spectra, each digamma once); the
     others, and nodes where its pole-pair sum cancels, :func:`.channel_spectra`.
+    ``engine``: ``"numpy"`` or ``"numba"`` (:func:`.backends.resolve`), for the fast route.
     """
     fast_point = (T_L == T_R) & (T_L > 0)
     if fast_point.any():
         dmodel = diagonal_model(expansion)
-        data = point_data(dmodel, mu_L, mu_R, np.where(fast_point, T_L, 1.0))
+        data = point_data(dmodel, mu_L, mu_R, np.where(fast_point, T_L, 1.0), engine)
     k = numeric.K
     # the largest |Lambda| (w + w n_ph) max_k A_ph,kk seen so far at each point, i.e. the
     # size of Lambda's contribution to the currents: the scale against which the
@@ -200,146 +152,6 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
     return integrand
 
 
-def _edges(numeric, expansion, mu_LR, T_L, T_R, T_ph):
-    """Breakpoints of the frequency integral of one parameter point: [0, ..., w_c].
-
-    Structure sits at the mode frequencies (width gamma_ph), at |eV| (Fermi
-    edges of width T), and at the level spacings; the cutoff w_c puts every
-    Bose or Fermi tail below exp(-50).
-    """
-    width = _CUTOFF_TAILS * max(T_L + T_R, 2 * T_L, 2 * T_R)
-    cutoff = max(abs(mu_LR) + width, _CUTOFF_TAILS * T_ph)
-    if cutoff <= 0:
-        return np.zeros(0)
-    pts = list(numeric.omega)
-    for w0, g in zip(numeric.omega, numeric.gamma_ph):
-        pts += [w0 - 5 * g, w0 - g, w0 + g, w0 + 5 * g]
-    pts += [abs(mu_LR)]
-    pts += list(_resonance_points(expansion))
-    inner = sorted({float(x) for x in pts if 0 < x < cutoff})
-    return np.array([0.0] + inner + [cutoff])
-
-
-#: pair resonances whose peak (weight / width) is below this fraction of the tallest
-#: get no breakpoint of their own (the adaptive rule still resolves them)
-_RESONANCE_FLOOR = 1e-12
-
-
-def _resonance_points(expansion):
-    """Breakpoints at the level-spacing resonances ``w = |Re(p - q)|`` that carry weight.
-
-    Resonances that overlap (centres closer than the smaller of their widths)
-    form one cluster, which gets a breakpoint at its first and its last centre:
-    a dense spectrum (many levels of a long chain) gives a few clusters, not
-    one breakpoint per pole pair, while an isolated narrow resonance keeps
-    its own.  Same-family pairs and pairs without trace weight give none.
-    """
-    centres, widths, weights = expansion.pair_resonances
-    if centres.size == 0:
-        return np.zeros(0)
-    with np.errstate(divide="ignore"):
-        peak = np.where(widths > 0, weights / np.where(widths > 0, widths, 1.0), np.inf)
-    tall = peak >= _RESONANCE_FLOOR * np.max(peak)
-    centres, widths = centres[tall], widths[tall]
-    gap = np.diff(centres)
-    split = gap > np.minimum(widths[:-1], widths[1:])
-    first = np.r_[True, split]
-    last = np.r_[split, True]
-    return np.unique(np.concatenate([centres[first], centres[last]]))
-
-
-def _refined_edges(numeric, edges, mu_LR, T_L, T_R, T_ph, expansion=None):
-    """Extra breakpoints for the adaptive quadrature (not for the mpmath path).
-
-    Each panel should see its nearest complex singularity at a few panel
-    widths, and no feature may be narrower than the node spacing (the rule
-    would not see it at all):
-
-    * around a mode, whose Lorentzian has poles at ``Omega - i gamma/2``, the
-      panels grow geometrically: ``Omega +- gamma, 3 gamma, 9 gamma``;
-    * beyond ``|eV|`` the emission tail decays like ``exp(-(w - |eV|)/T)``
-      with Bose poles ``2 pi T`` from the axis: ``|eV| + 6, 15, 35 T``;
-    * thermal features narrower than a quarter of the panel they sit at the
-      end of (``x n_B(x)`` at ``w = |eV|`` with ``T_e``, and at ``w = 0`` with
-      ``T_ph`` and, for intra-electrode channels, ``T_e``) get
-      ``2, 6, 15, 35 T`` on their open side.
-    """
-    if edges.size < 2:
-        return edges
-    if expansion is None:
-        expansion = pole_expansion(numeric)
-    cutoff = float(edges[-1])
-    inner = sorted(float(x) for x in edges)
-    pts = list(inner)
-    for w0, g in zip(numeric.omega, numeric.gamma_ph):
-        pts += [w0 - 9 * g, w0 - 3 * g, w0 + 3 * g, w0 + 9 * g]
-    t = max(T_L, T_R)
-    if t > 0:
-        pts += [abs(mu_LR) + c * t for c in (6.0, 15.0, 35.0)]
-
-    def thermal(x0, temp, side):
-        """``x0 + side * (2, 6, 15, 35) temp`` if the feature is narrow for its panel."""
-        beyond = [x for x in inner if (x - x0) * side > 0]
-        gap = min(abs(x - x0) for x in beyond) if beyond else 0.0
-        if temp > 0 and 2 * np.pi * temp < 0.25 * gap:
-            pts.extend(x0 + side * c * temp for c in (2.0, 6.0, 15.0, 35.0) if c * temp < gap)
-
-    for temp in {T_L, T_R}:
-        thermal(abs(mu_LR), temp, -1.0)
-        thermal(0.0, temp, 1.0)
-    thermal(0.0, T_ph, 1.0)
-    base = np.array(sorted({x for x in pts if 0 < x < cutoff} | {0.0, cutoff}))
-    return _graded(numeric, expansion, base, mu_LR, T_L, T_R, T_ph)
-
-
-#: growth factor of the graded meshes around the features of the frequency integrand
-_GRADING = 4.0
-
-
-def _graded(numeric, expansion, base, mu_LR, T_L, T_R, T_ph):
-    """``base`` plus graded meshes (:func:`.graded_points`) where its panels are too wide.
-
-    Features sit at ``w = 0`` (thermal layers, width ``T``), at the modes
-    (width ``gamma_ph``), at ``|eV|`` (Fermi edge, width ``T_e``) and at the
-    edge of the electronic band ``B`` (the largest level spacing, where the
-    spectra turn into power-law tails of width ``max |Im z|``).  A panel much
-    wider than its distance to such a feature would put all its nodes far
-    from it (at a bias of 1e5 the panel from the mode to ``|eV|`` had no node
-    below ``w = 600`` and missed 2e-3 of J): graded points from each feature
-    keep every panel within ``_GRADING`` times its distance to the nearest
-    one.  A graded point close to an existing breakpoint (within a third of
-    its distance to its feature) is dropped.
-    """
-    cutoff = float(base[-1])
-    widths = -expansion.poles.imag
-    widths = widths[widths > 0]
-    w_min = float(widths.min()) if widths.size else 0.0
-    w_max = float(widths.max()) if widths.size else 0.0
-    t_e = max(T_L, T_R)
-    positive = [x for x in (T_ph, T_L, T_R, w_min, *numeric.gamma_ph) if x > 0]
-    centres = [0.0, abs(mu_LR)]
-    scales = [min(positive) if positive else 0.0, t_e if t_e > 0 else w_min]
-    centres += list(numeric.omega)
-    scales += list(numeric.gamma_ph)
-    if expansion.poles.size:
-        re = expansion.poles.real
-        centres.append(float(re.max() - re.min()))
-        scales.append(w_max)
-    cand, owner = [], []
-    for i, (c, sc) in enumerate(zip(centres, scales)):
-        pts = graded_points([c], [sc], 0.0, cutoff, ratio=_GRADING)
-        cand.append(pts)
-        owner.append(np.full(pts.size, c))
-    if not cand:
-        return base
-    cand, centre = np.concatenate(cand), np.concatenate(owner)
-    # distance of each candidate to the nearest existing breakpoint
-    idx = np.clip(np.searchsorted(base, cand), 1, base.size - 1)
-    near = np.minimum(np.abs(cand - base[idx - 1]), np.abs(base[idx] - cand))
-    keep = near > np.abs(cand - centre) / 3.0
-    return np.unique(np.concatenate([base, cand[keep]]))
-
-
 #: error control per channel (J_LL; J_RR; J_RL, I_RL; J_LR, I_LR; the gross flows), each
 #: relative to its own size but never to less than 1e-3 of the largest component
 _GROUPS = [[0], [1], [2, 4], [3, 5], [6, 7]]
@@ -350,7 +162,7 @@ _CHUNK = 256
 
 
 def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=None,
-              progress=None, dps=None):
+              progress=None, dps=None, backend="auto"):
     """Energy and particle currents of Eq. (8) with per-channel parts and error estimates.
 
     Parameters
@@ -379,13 +191,20 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=Non
         Decimal digits: evaluate with mpmath at this precision instead
         (:mod:`.precise_currents`); the result is accurate to about
         ``dps - 5`` digits and its arrays hold ``mpmath.mpf`` objects.
+    backend : {"auto", "numpy", "numba"}
+        The double-precision engine (:mod:`.backends`): ``"numba"`` compiles
+        the inner loops of the mode-diagonal spectra (the optional extra
+        ``fast``), ``"numpy"`` does not, ``"auto"`` (default) takes numba when
+        it is installed.  The two agree to round-off.  With ``dps`` only
+        ``"auto"`` is accepted.
 
     Returns
     -------
     TransportResult
         Arrays of the broadcast shape of the parameters.
     """
-    if dps is not None:
+    engine = resolve(backend, dps)
+    if engine == "mpmath":
         from .precise_currents import transport_mp
         return transport_mp(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L, T_R=T_R,
                             dps=dps, progress=progress)
@@ -425,7 +244,7 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=Non
                                 part[0][i] - part[1][i], part[2][i], part[3][i], part[4][i],
                                 expansion)
                  for i in range(part[0].size)]
-        f = _integrand_factory(numeric, expansion, *part, energy_ref)
+        f = _integrand_factory(numeric, expansion, *part, energy_ref, engine)
         total, err = integrate_panels(f, edges, rtol=rtol, groups=_GROUPS,
                                       group_floor=_GROUP_FLOOR, warn_rtol=warn_rtol)
         if total is not None:
@@ -449,7 +268,7 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=Non
 
 
 def energy_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
-                   by_channel=False, rtol=None, progress=None, dps=None):
+                   by_channel=False, rtol=None, progress=None, dps=None, backend="auto"):
     """Energy current J from the electrons into the modes, Eq. (8).
 
     ``J = sum_ab int_0^inf dw/(2pi) w Tr[(Pi^<_ab - Lambda^ab n_B(w, T_ph)) A_ph]``
@@ -460,15 +279,15 @@ def energy_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
     broadcast shape); with ``by_channel=True`` a :class:`ChannelMapping` with
     the four channels and ``"total"``.  For the quadrature error estimate use
     :func:`transport` (``.error_J``).  ``dps``: evaluate with mpmath at that
-    many decimal digits (see :func:`transport`).
+    many decimal digits; ``backend``: the double-precision engine (see :func:`transport`).
     """
     res = transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L, T_R=T_R,
-                    rtol=rtol, progress=progress, dps=dps)
+                    rtol=rtol, progress=progress, dps=dps, backend=backend)
     return res.J_by_channel if by_channel else res.J
 
 
 def particle_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
-                     by_channel=False, rtol=None, progress=None, dps=None):
+                     by_channel=False, rtol=None, progress=None, dps=None, backend="auto"):
     """Electron particle current from L to R (electrons per unit time).
 
     An emission in channel ab moves one electron from a to b, so
@@ -476,8 +295,9 @@ def particle_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
     The electric current is ``-e I``.  Arguments as :func:`energy_current`;
     ``by_channel=True`` returns the signed channel contributions (LL and RR
     are zero) and ``"total"``.  Error estimate: :func:`transport` (``.error_I``).
-    ``dps``: evaluate with mpmath at that many decimal digits.
+    ``dps``: evaluate with mpmath at that many decimal digits; ``backend``: the
+    double-precision engine (see :func:`transport`).
     """
     res = transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L, T_R=T_R,
-                    rtol=rtol, progress=progress, dps=dps)
+                    rtol=rtol, progress=progress, dps=dps, backend=backend)
     return res.I_by_channel if by_channel else res.I

@@ -57,12 +57,18 @@ class DiagonalModel:
         The poles in the lower half-plane (family -1); the other N are their conjugates.
     poles : (P,) complex
         All poles, lower first (``P = 2N``).
-    channels : list of (Channel, alpha, beta, gross)
+    channels : list of (Channel, coef, gross, gross_scale)
         The channels with a non-zero trace.  With ``A = T_kk,pq`` and
         ``B = T_kk,conj(p)conj(q)`` for ``p`` lower and any ``q`` (flattened
         to ``N * P``), ``Re S_k = sum Re(X) alpha + Im(X) beta`` with
         ``alpha = Re A + Re B``, ``beta = Im B - Im A``; ``gross = |A| + |B|``
-        bounds the sum term by term (for the cancellation check).
+        bounds the sum term by term (for the cancellation check).  Both are
+        stored interleaved as the real view of the complex ``X`` (``coef``,
+        (K, 2 N P): ``alpha, beta`` alternating, so ``Re S = X.view(float) @
+        coef.T`` needs no copy of ``Re X`` and ``Im X``) and ``gross`` the
+        same way, divided by ``gross_scale``; for large models ``gross`` is
+        single precision (it only sizes the terms for the cancellation test,
+        where 1e-7 relative is ample; BLAS does it twice as fast).
     """
 
     def __init__(self, expansion):
@@ -83,8 +89,15 @@ class DiagonalModel:
                 continue
             first = diag[:, :n, :].reshape(self.K, -1)               # p lower, q any
             mirror = diag[:, conj[:n]][:, :, conj].reshape(self.K, -1)
-            self.channels.append((ch, first.real + mirror.real, mirror.imag - first.imag,
-                                  np.abs(first) + np.abs(mirror)))
+            coef = np.empty((self.K, 2 * first.shape[1]))
+            coef[:, 0::2] = first.real + mirror.real
+            coef[:, 1::2] = mirror.imag - first.imag
+            gross = np.repeat(np.abs(first) + np.abs(mirror), 2, axis=1)
+            scale = np.asarray(np.max(gross))
+            gross = gross / scale
+            if gross.size >= _BLAS_SIZE and self.K > 1:
+                gross = gross.astype(np.float32)
+            self.channels.append((ch, coef, gross, scale))
         # pairs (p lower, q any) minus w: p - q; the same-family ones are q lower
         self.pair_diff = self.lower[:, None] - poles[None, :]        # (N, P)
         self.max_abs_pole = float(np.max(np.abs(poles)))
@@ -124,12 +137,40 @@ def _phi_lower(x, tau):
     return psi_half(v) - 0.5j * np.pi
 
 
-def point_data(model, mu_L, mu_R, T):
-    """Per-parameter-point inputs: ``mu`` (2, B), ``T`` (B,), ``Phi(z_j; mu_c)`` (2, B, N)."""
+def point_data(model, mu_L, mu_R, T, backend="numpy"):
+    """Per-parameter-point inputs: ``mu`` (2, B), ``T`` (B,), ``Phi(z_j; mu_c)`` (2, B, N).
+
+    ``backend``: ``"numpy"`` or ``"numba"`` (an engine name of :func:`.backends.resolve`);
+    it is kept in the returned data and used by :func:`diagonal_spectra`.
+    """
     mu = np.stack([np.asarray(mu_L, float), np.asarray(mu_R, float)])
     T = np.asarray(T, float)
-    phi0 = _phi_lower(model.lower[None, None, :] - mu[:, :, None], 2 * np.pi * T[None, :, None])
-    return mu, T, phi0
+    kernels = _kernels(backend)
+    if kernels is not None:
+        phi0 = kernels.phi_table(model.lower, np.ascontiguousarray(mu), np.ascontiguousarray(T))
+    else:
+        phi0 = _phi_lower(model.lower[None, None, :] - mu[:, :, None],
+                          2 * np.pi * T[None, :, None])
+    return _PointData(mu, T, phi0, kernels)
+
+
+class _PointData(tuple):
+    """``(mu, T, phi0)`` of :func:`point_data`, plus the compiled kernels (or None)."""
+
+    def __new__(cls, mu, T, phi0, kernels):
+        self = super().__new__(cls, (mu, T, phi0))
+        self.kernels = kernels
+        return self
+
+
+def _kernels(backend):
+    """The compiled kernels for engine ``backend``, None for NumPy."""
+    if backend == "numpy":
+        return None
+    if backend == "numba":
+        from .backends import kernels
+        return kernels()
+    raise ValueError(f"diagonal spectra: engine must be 'numpy' or 'numba', got {backend!r}")
 
 
 #: nodes per vectorized block at most: small models keep their temporaries in the CPU cache
@@ -250,15 +291,20 @@ def _block(model, data, w, owner):
     channel (in ``model.channels`` order) ``max_k |Lambda_kk|`` and the gross
     pole-pair sum in the same units."""
     mu_pts, T_pts, phi0_pts = data
+    kernels = getattr(data, "kernels", None)
     mu = mu_pts[:, owner]                                    # (2, M)
     T = T_pts[owner]
     # Phi(z_j + sigma w; mu_c) at the lower poles, sigma = -1, +1: (2 sigma, 2 c, M, N)
-    sigma = np.array([-1.0, 1.0])[:, None, None, None]
-    shifted = _phi_lower(model.lower + sigma * w[:, None] - mu[None, :, :, None],
-                         2 * np.pi * T[:, None])
+    if kernels is not None:
+        shifted = kernels.shifted_phis(model.lower, w, mu, T)
+        inv_h = None                                         # fused into pair_matrix
+    else:
+        sigma = np.array([-1.0, 1.0])[:, None, None, None]
+        shifted = _phi_lower(model.lower + sigma * w[:, None] - mu[None, :, :, None],
+                             2 * np.pi * T[:, None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            inv_h = 1.0 / (model.pair_diff - w[:, None, None])   # 1/(p - q - w), every channel
     phi0 = phi0_pts[:, owner]                                # (2 c, M, N)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inv_h = 1.0 / (model.pair_diff - w[:, None, None])   # 1/(p - q - w), every channel
     # per channel: d, Phi_a(p), Phi_b(p - w), Phi_a(q + w), Phi_b(q) at the lower poles
     setups = []
     for ch, *coefs in model.channels:
@@ -269,18 +315,19 @@ def _block(model, data, w, owner):
     firsts = [_first_differences(model, d, w, mu_a, T, phis, batch)
               for _, _, d, mu_a, _, phis in setups]
     batch.run()
-    finish = [_pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch)
+    finish = [_pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels)
               for (_, _, d, mu_a, mu_b, phis), first in zip(setups, firsts)]
     batch.run()
     spectra = {}
     tops, bigs = [], []
-    for (ch, (alpha, beta, gross_coef), d, *_), done in zip(setups, finish):
-        flat = done().reshape(w.size, -1)
-        re, im = flat.real, flat.imag
-        # Re S_k = sum over pole pairs, a matrix product per block of nodes; einsum for
-        # the thin products of small models (BLAS threads cost more than they save there)
-        total = _pair_sum(re, alpha) + _pair_sum(im, beta)
-        gross = _pair_sum(np.abs(re) + np.abs(im), gross_coef)
+    for (ch, (coef, gross_coef, gross_scale), d, *_), done in zip(setups, finish):
+        # Re S_k = sum over pole pairs, a matrix product per block of nodes on the real
+        # view [Re X, Im X, ...] of X; einsum for the thin products of small models (BLAS
+        # threads cost more than they save there)
+        flat = np.ascontiguousarray(done()).reshape(w.size, -1).view(np.float64)
+        total = _pair_sum(flat, coef)
+        gross = gross_scale * _pair_sum(np.abs(flat).astype(gross_coef.dtype, copy=False),
+                                        gross_coef).astype(float, copy=False)
         # in units of Lambda = -(d / 2 pi) S; at d = 0 (Lambda = 0 there) the units of S
         unit = np.where(d != 0, np.abs(d) / _TWO_PI, 1.0)
         tops.append(unit * np.max(np.abs(total), axis=-1))
@@ -330,7 +377,7 @@ def _first_differences(model, d, w, mu_a, T, phis, batch):
     return first_a, first_b
 
 
-def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch):
+def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels=None):
     """``X_pq`` (M, N, P) of one channel for ``p`` lower and every ``q``, singularities resolved.
 
     ``phis = (Phi_a(p), Phi_b(p - w), Phi_a(q + w), Phi_b(q))`` at the lower
@@ -341,11 +388,32 @@ def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch):
     (Taylor series queued in ``batch`` where ``h`` is small on their own
     scale), or, when ``d`` is small as well, the mean of ``Phi_a''`` over the
     parallelogram ``p, p - d, q + w, q + w - d`` (:func:`.parallelogram_mean`).
-    Returns a function that completes ``X`` once ``batch`` has run.
+    ``kernels``: the compiled loops (backend numba; ``inv_h`` is then unused),
+    or None for NumPy.  Returns a function that completes ``X`` once ``batch``
+    has run.
     """
-    phi_a_p, phi_b_pw, phi_a_qw, phi_b_q = phis
     n = model.N
     first_a, first_b = first
+    if kernels is not None:
+        x_mat, idx = kernels.pair_matrix(first_a, first_b, model.pair_diff, model.lower, w,
+                                         mu_a, mu_b, T)
+        if not idx.shape[1]:
+            return lambda: x_mat
+        m, i, j, flag = idx
+        close1, close2 = (flag & 1) > 0, (flag & 2) > 0
+    else:
+        x_mat, found = _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b)
+        if found is None:
+            return lambda: x_mat
+        m, i, j, close1, close2 = found
+    return _resolve_close(model, x_mat, m, i, j, close1, close2, d, w, mu_a, mu_b, T, phis,
+                          batch)
+
+
+def _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b):
+    """NumPy: the generic pair values, and ``(m, i, j, close1, close2)`` of the
+    same-family pairs close to coincidence (None if there are none)."""
+    n = model.N
     first_b = np.concatenate([first_b, np.conj(first_b)], axis=1)        # (M, P)
     with np.errstate(invalid="ignore"):                   # inf * 0 at exact coincidences,
         x_mat = (first_a[:, :, None] - first_b[:, None, :]) * inv_h     # replaced below
@@ -355,7 +423,7 @@ def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch):
         + np.pi * T
     cand = np.nonzero(gap <= CLOSE * bound)[0]
     if not cand.size:
-        return lambda: x_mat
+        return x_mat, None
     z = model.lower
     h = model.pair_diff[:, :n] - w[cand, None, None]                     # (m, N, N)
     half = 0.5 * (z[:, None] + z[None, :])                                # (p + q)/2
@@ -366,10 +434,22 @@ def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch):
     close2 = _close(h.real, h.imag, c2.real, c2.imag, T3)
     k, i, j = np.nonzero(close1 | close2)
     if not k.size:
-        return lambda: x_mat
-    m = cand[k]
-    hm, dm, mua, mub, Tm = h[k, i, j], d[m], mu_a[m], mu_b[m], T[m]
-    centre1 = c1[k, i, j] + mua                                           # (p + q + w)/2
+        return x_mat, None
+    return x_mat, (cand[k], i, j, close1[k, i, j], close2[k, i, j])
+
+
+def _resolve_close(model, x_mat, m, i, j, close1, close2, d, w, mu_a, mu_b, T, phis, batch):
+    """Replace the pair values of the close same-family pairs ``(m, i, j)`` (both
+    backends): parallelogram means, or ``(G1 - G2)/d`` with Taylor series queued
+    in ``batch``.  Returns the function that completes ``x_mat``."""
+    phi_a_p, phi_b_pw, phi_a_qw, phi_b_q = phis
+    z = model.lower
+    hm = model.pair_diff[i, j] - w[m]                                     # p - q - w
+    half = 0.5 * (z[i] + z[j])
+    c1 = half + (0.5 * w[m] - mu_a[m])                                    # (p + q + w)/2 - mu_a
+    c2 = half - (0.5 * w[m] + mu_b[m])                                    # (p + q - w)/2 - mu_b
+    dm, mua, mub, Tm = d[m], mu_a[m], mu_b[m], T[m]
+    centre1 = c1 + mua                                                    # (p + q + w)/2
     centre = centre1 - 0.5 * dm                                           # parallelogram
     radius = singularity_distance(centre - mua, Tm, -1.0)
     d_small = np.abs(dm) <= CLOSE * radius
@@ -385,10 +465,10 @@ def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch):
     with np.errstate(divide="ignore", invalid="ignore"):   # h = 0: replaced by the series
         g1 = (phi_a_p[mo, io] - phi_a_qw[mo, jo]) / ho
         g2 = (phi_b_pw[mo, io] - phi_b_q[mo, jo]) / ho
-    near1, near2 = close1[k, i, j][one], close2[k, i, j][one]
+    near1, near2 = close1[one], close2[one]
     Tk = Tm[one]
     batch.add(g1, near1, centre1[one][near1], ho[near1], mua[one][near1], Tk[near1])
-    batch.add(g2, near2, (c2[k, i, j] + mub)[one][near2], ho[near2], mub[one][near2], Tk[near2])
+    batch.add(g2, near2, (c2 + mub)[one][near2], ho[near2], mub[one][near2], Tk[near2])
 
     def done():
         x_mat[mo, io, jo] = (g1 - g2) / dm[one]

@@ -31,7 +31,8 @@ import numpy as np
 from ..ehp import CHANNELS
 from ..errors import ModeInstabilityError, ModelError, ParameterError, ValidityWarning
 from .poles import pole_expansion
-from .spectra import _check_dps, channel_spectra
+from .backends import check_dps as _check_dps, resolve
+from .spectra import channel_spectra
 from .stats import bose
 from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
 
@@ -158,7 +159,7 @@ def _occupation_mp(omega, emission, damping, stable, dps):
 
 
 def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
-                    unstable="raise", dps=None):
+                    unstable="raise", dps=None, backend="auto"):
     """Occupation ``n`` and effective temperature of mode ``mode`` with both baths.
 
     Parameters
@@ -177,6 +178,11 @@ def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=
     dps : int, optional
         Decimal digits: evaluate the spectra with mpmath at this precision;
         the values are then ``mpmath.mpf`` (object arrays for array input).
+    backend : {"auto", "numpy", "numba"}
+        The double-precision engine (:mod:`.backends`).  Only the spectra at
+        ``w = Omega_k`` are needed here, a few closed forms per point, which
+        both engines evaluate with the same NumPy code; the argument is
+        checked and accepted for uniformity with :func:`symehp.transport`.
 
     Returns
     -------
@@ -214,6 +220,7 @@ def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=
     if unstable not in ("raise", "flag"):
         raise ParameterError(f"unstable must be 'raise' or 'flag', got {unstable!r}")
     dps = _check_dps(dps)
+    resolve(backend, dps)
     mu_L = real_array(mu_L, "mu_L")
     mu_R = real_array(mu_R, "mu_R")
     T_ph = real_array(T_ph, "T_ph", nonnegative=True)

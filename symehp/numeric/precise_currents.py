@@ -22,13 +22,17 @@ import mpmath as mp
 import numpy as np
 
 from ..ehp import CHANNELS
+from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
+from .backends import check_dps
+from .breakpoints import frequency_edges
+from .poles import pole_expansion
 from .precise import GUARD, _pole_expansion, _spectra, _x_bose
+from .results import ChannelMapping, TransportResult
 
 __all__ = ["transport_mp", "occupation_parts_mp"]
 
 
 def _point_arrays(model, mu_L, mu_R, T_ph, T_e, T_L, T_R):
-    from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
     numeric = numeric_model(model)
     mu_L = real_array(mu_L, "mu_L")
     mu_R = real_array(mu_R, "mu_R")
@@ -38,15 +42,13 @@ def _point_arrays(model, mu_L, mu_R, T_ph, T_e, T_L, T_R):
 
 
 def _cutoff_edges(numeric, mu_LR, T_L, T_R, T_ph, dps):
-    """Breakpoints of :func:`.currents._edges` with a cutoff for ``dps`` digits."""
-    from .currents import _edges
-    from .poles import pole_expansion
+    """Breakpoints of :func:`.breakpoints.frequency_edges` with a cutoff for ``dps`` digits."""
     tails = (dps + GUARD) * np.log(10.0)
     width = tails * max(T_L + T_R, 2 * T_L, 2 * T_R)
     cutoff = max(abs(mu_LR) + width, tails * T_ph)
     if cutoff <= 0:
         return []
-    inner = _edges(numeric, pole_expansion(numeric), mu_LR, T_L, T_R, T_ph)[1:-1]
+    inner = frequency_edges(numeric, pole_expansion(numeric), mu_LR, T_L, T_R, T_ph)[1:-1]
     return [0.0] + sorted({float(x) for x in inner if 0 < x < cutoff}) + [cutoff]
 
 
@@ -106,8 +108,7 @@ def transport_mp(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, dps, 
     ``error_I`` are mpmath's quadrature error estimates (largest over the six
     integrals), ``rtol`` is ``10**-dps``.
     """
-    from .spectra import _check_dps
-    dps = _check_dps(dps)
+    dps = check_dps(dps)
     numeric, arrays = _point_arrays(model, mu_L, mu_R, T_ph, T_e, T_L, T_R)
     shape = arrays[0].shape
     values = np.empty(shape + (6,), dtype=object)
@@ -129,8 +130,6 @@ def transport_mp(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, dps, 
 
 def _result(values, errors, shape, dps):
     """Assemble the TransportResult; sums at the working precision."""
-    from .currents import ChannelMapping, TransportResult
-
     def out(x):
         x = np.asarray(x, dtype=object)
         return x.item() if x.ndim == 0 else x

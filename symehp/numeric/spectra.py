@@ -24,6 +24,7 @@ import warnings
 import numpy as np
 from .fermi_integrals import divided_difference, mixed_difference
 from .poles import pole_expansion
+from .backends import check_dps, resolve
 from .quadrature import IntegrationWarning, graded_points, integrate_panels
 from .stats import fermi, x_bose
 from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
@@ -374,19 +375,15 @@ def _precise(numeric, ch, omega, mu_L, mu_R, T_L, T_R, which, dps):
     return out
 
 
-def _check_dps(dps):
-    if dps is None:
-        return None
-    if isinstance(dps, bool) or not isinstance(dps, (int, np.integer)) or not 15 <= dps <= 1000:
-        raise ParameterError(f"dps must be an integer number of decimal digits in [15, 1000], got {dps!r}")
-    return int(dps)
+_check_dps = check_dps           # the one check lives in .backends
 
 
-def _public(model, ch, omega, mu_L, mu_R, T_e, T_L, T_R, which, dps=None):
+def _public(model, ch, omega, mu_L, mu_R, T_e, T_L, T_R, which, dps=None, backend="auto"):
     numeric = numeric_model(model)
     expansion = pole_expansion(numeric)
     ch = _channel(ch)
-    dps = _check_dps(dps)
+    dps = check_dps(dps)
+    resolve(backend, dps)
     omega = real_array(omega, "omega")
     mu_L = real_array(mu_L, "mu_L")
     mu_R = real_array(mu_R, "mu_R")
@@ -400,7 +397,8 @@ def _public(model, ch, omega, mu_L, mu_R, T_e, T_L, T_R, which, dps=None):
     return dos if which == "dos" else pi_less
 
 
-def ehp_dos(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None, dps=None):
+def ehp_dos(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None, dps=None,
+            backend="auto"):
     """Coupling-weighted EHP density of states ``Lambda^{ab}_mn(omega)``, Eq. (7).
 
     ``Lambda^{ab}_mn(w) = - int de/(2 pi) tr[M^m A_a(e) M^n A_b(e - w)]
@@ -422,6 +420,11 @@ def ehp_dos(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None, 
         Decimal digits: evaluate the same closed form with mpmath at this
         precision (inputs taken as their exact double values).  The result
         is then an object array of ``mpmath.mpc``.  Slow; for single points.
+    backend : {"auto", "numpy", "numba"}
+        The double-precision engine (:mod:`.backends`).  The full K x K
+        spectra are closed forms evaluated with NumPy by both engines (the
+        compiled loops serve the mode-diagonal spectra of the currents); the
+        argument is checked and accepted for uniformity.
 
     Returns
     -------
@@ -429,11 +432,11 @@ def ehp_dos(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None, 
         Hermitian in the mode indices; the diagonal is real.  Units: energy
         times (coupling / energy)^2, i.e. the rate units of ``Gamma_ph``.
     """
-    return _public(model, channel, omega, mu_L, mu_R, T_e, T_L, T_R, "dos", dps)
+    return _public(model, channel, omega, mu_L, mu_R, T_e, T_L, T_R, "dos", dps, backend)
 
 
 def emission_spectrum(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None,
-                      dps=None):
+                      dps=None, backend="auto"):
     """Emission spectrum ``Pi^<_{ab,mn}(omega)`` of an EHP channel.
 
     ``Pi^< = int de/(2 pi) tr[M^m A_a(e) M^n A_b(e - w)] f(e - mu_a, T_a) (1 - f(e - w - mu_b, T_b))``;
@@ -443,4 +446,4 @@ def emission_spectrum(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, 
     energy integral is done by adaptive quadrature (relative 1e-12; with
     ``dps`` by mpmath quadrature).
     """
-    return _public(model, channel, omega, mu_L, mu_R, T_e, T_L, T_R, "emission", dps)
+    return _public(model, channel, omega, mu_L, mu_R, T_e, T_L, T_R, "emission", dps, backend)

@@ -1,0 +1,184 @@
+"""Compiled (numba) loops of the mode-diagonal inner loop of Eq. (8): the ``fast`` backend.
+
+Imported only when :mod:`.backends` resolves ``backend="numba"`` (numba is an
+optional dependency: ``pip install -e ".[fast]"``).  Each function here is
+the compiled twin of a NumPy expression of :mod:`.diagonal_spectra` or
+:mod:`.fermi_integrals`, with the same arithmetic in the same order, so the
+two backends agree to round-off (the tests ask for 1e-13):
+
+* :func:`psi_half` / :func:`phi_lower` -- the digamma of
+  :func:`.fermi_integrals.psi_half` (recurrence to ``|v| >= 10``, then the
+  8-term asymptotic series) and ``Phi`` of the lower pole family;
+* :func:`shifted_phis` -- the ``4 N`` omega-dependent digammas per node;
+* :func:`pair_matrix` -- the pair values ``X_pq = (A_p - B_q)/(p - q - w)``
+  of one channel on a block of nodes, with the closeness test of the
+  same-family pairs fused into the same loop (NumPy forms five (M, N, N)
+  temporaries for it); the few close pairs are returned as flags and
+  completed by the shared NumPy code (Taylor series), so the removable
+  singularities are treated identically by both backends.
+
+These are hand-written rather than generated from the symbolic layer: the
+generated per-pair kernel (:func:`symehp.numeric.codegen.generate_pair_kernel`)
+is the scalar formula only, while the cost here is the loop structure
+(fusing the closeness test and never materializing the temporaries).
+
+Compiled with ``cache=True``: the machine code is kept on disk (numba's
+``__pycache__`` next to this file, or its user-wide cache), so a new process
+does not pay the JIT again.
+"""
+
+import cmath
+import math
+
+import numpy as np
+from numba import njit
+
+from .fermi_integrals import CLOSE, _HUGE, _PSI_SERIES, _PSI_SHIFT
+
+_C = np.array(_PSI_SERIES)
+_CLOSE2 = CLOSE * CLOSE
+_HALF_PI = 0.5 * math.pi
+
+
+@njit(cache=True)
+def _psi_asymptotic(v):
+    r2 = 1.0 / (v * v)
+    acc = _C[-1] + 0j
+    for k in range(_C.size - 2, -1, -1):      # Horner in 1/v^2, as the NumPy twin
+        acc = acc * r2 + _C[k]
+    return cmath.log(v) + acc * r2
+
+
+@njit(cache=True)
+def psi_half(v):
+    """``psi(1/2 + v)`` for ``Re v >= 0`` (the lower family's arguments)."""
+    if abs(v) < _PSI_SHIFT:
+        u = 0.5 + v
+        q = u
+        dq = 1.0 + 0j
+        for m in range(1, _PSI_SHIFT):
+            um = u + m
+            dq = dq * um + q
+            q = q * um
+        return _psi_asymptotic(v + _PSI_SHIFT) - dq / q
+    return _psi_asymptotic(v)
+
+
+@njit(cache=True)
+def phi_lower(x, tau):
+    """``Phi`` of the lower family at ``x = z - mu``, ``tau = 2 pi T`` (cf. ``_phi_lower``)."""
+    v = 1j * x / tau
+    if not abs(v) <= _HUGE:
+        return cmath.log(1j * x) - math.log(tau) - _HALF_PI * 1j
+    return psi_half(v) - _HALF_PI * 1j
+
+
+@njit(cache=True)
+def phi_table(lower, mu, T):
+    """``Phi(z_j; mu_c, T_b)`` for ``mu`` (2, B), ``T`` (B,): shape (2, B, N)."""
+    out = np.empty((2, mu.shape[1], lower.size), dtype=np.complex128)
+    for c in range(2):
+        for b in range(mu.shape[1]):
+            tau = 2 * math.pi * T[b]
+            for j in range(lower.size):
+                out[c, b, j] = phi_lower(lower[j] - mu[c, b], tau)
+    return out
+
+
+@njit(cache=True)
+def shifted_phis(lower, w, mu, T):
+    """``Phi(z_j + sigma w_m; mu_c)`` for sigma = -1, +1: shape (2, 2, M, N).
+
+    ``mu`` (2, M) and ``T`` (M,) per node; the same grouping of the argument
+    as the NumPy ``(lower + sigma w) - mu``.
+    """
+    out = np.empty((2, 2, w.size, lower.size), dtype=np.complex128)
+    for s in range(2):
+        sigma = -1.0 if s == 0 else 1.0
+        for c in range(2):
+            for m in range(w.size):
+                tau = 2 * math.pi * T[m]
+                for j in range(lower.size):
+                    out[s, c, m, j] = phi_lower(lower[j] + sigma * w[m] - mu[c, m], tau)
+    return out
+
+
+@njit(cache=True, error_model="numpy")
+def pair_matrix(first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T):
+    """Pair values of one channel and the flags of its close same-family pairs.
+
+    ``x[m, i, j] = (A_i - B_j) / (p_i - q_j - w_m)`` for the lower poles ``p_i``
+    and every pole ``q_j`` (``B`` of the upper ones is the conjugate), and
+    the close same-family pairs as ``idx`` (4, n): rows ``m, i, j`` and the flag,
+    1 if ``|h| <= CLOSE R`` at the centre ``(p + q + w)/2 - mu_a``, + 2 at
+    ``(p + q - w)/2 - mu_b`` (``R`` the distance to the nearest digamma pole,
+    as ``diagonal_spectra._close``).  Exact coincidences give inf/nan in
+    ``x``; they are always flagged.
+    """
+    M, N = first_a.shape
+    P = pair_diff.shape[1]
+    x = np.empty((M, N, P), dtype=np.complex128)
+    flags = np.zeros((M, N, N), dtype=np.uint8)
+    for m in range(M):
+        wm = w[m]
+        s1 = 0.5 * wm - mu_a[m]
+        s2 = 0.5 * wm + mu_b[m]
+        pt = math.pi * T[m]
+        for i in range(N):
+            fa = first_a[m, i]
+            zi = lower[i]
+            for j in range(P):
+                if j < N:
+                    fb = first_b[m, j]
+                else:
+                    fb = first_b[m, j - N].conjugate()
+                h = pair_diff[i, j] - wm
+                if h.real == 0.0 and h.imag == 0.0:
+                    x[m, i, j] = complex(np.nan, np.nan)    # exact coincidence: flagged below
+                else:
+                    x[m, i, j] = (fa - fb) * (1.0 / h)
+                if j < N:
+                    half = 0.5 * (zi + lower[j])
+                    c1 = half + s1
+                    c2 = half - s2
+                    hh = h.real * h.real + h.imag * h.imag
+                    y1 = c1.imag - pt
+                    y2 = c2.imag - pt
+                    f = 0
+                    if hh <= _CLOSE2 * (c1.real * c1.real + y1 * y1):
+                        f += 1
+                    if hh <= _CLOSE2 * (c2.real * c2.real + y2 * y2):
+                        f += 2
+                    flags[m, i, j] = f
+    # the close pairs as index lists (they are few; a second pass over the bytes)
+    count = 0
+    for m in range(M):
+        for i in range(N):
+            for j in range(N):
+                if flags[m, i, j]:
+                    count += 1
+    idx = np.empty((4, count), dtype=np.int64)
+    k = 0
+    for m in range(M):
+        for i in range(N):
+            for j in range(N):
+                if flags[m, i, j]:
+                    idx[0, k] = m
+                    idx[1, k] = i
+                    idx[2, k] = j
+                    idx[3, k] = flags[m, i, j]
+                    k += 1
+    return x, idx
+
+
+def warm_up():
+    """Compile (or load from the disk cache) every kernel once."""
+    lower = np.array([0.1 - 0.2j, -0.3 - 0.1j])
+    mu = np.zeros((2, 1))
+    T = np.array([0.05])
+    w = np.array([0.5])
+    phi_table(lower, mu, T)
+    shifted_phis(lower, w, mu, T)
+    poles = np.concatenate([lower, lower.conj()])
+    pair_matrix(np.ones((1, 2), complex), np.ones((1, 2), complex),
+                lower[:, None] - poles[None, :], lower, w, np.zeros(1), np.zeros(1), T)
