@@ -31,6 +31,7 @@ def chain(n, k=1, seed=0):
     return symehp.Junction(h, g_l, g_r, m, np.linspace(0.05, 0.4, k), np.full(k, 0.01))
 
 
+@pytest.mark.filterwarnings("ignore::symehp.errors.ValidityWarning")  # narrow levels on purpose
 def test_breakpoints_grow_at_most_linearly_with_n():
     counts = {}
     for n in (8, 16, 32, 64, 128):

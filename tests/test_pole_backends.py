@@ -124,6 +124,7 @@ def _mp_inverse_spectral(model, a, energy):
 
 # ---------------------------------------------------------------- backends agree
 
+@pytest.mark.filterwarnings("ignore::symehp.errors.ValidityWarning")  # narrow levels on purpose
 @pytest.mark.parametrize("n, k, seed, decoupled", CASES)
 def test_numpy_and_mpmath_agree(n, k, seed, decoupled):
     model = random_model(n, k, seed, decoupled=decoupled)

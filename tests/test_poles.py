@@ -92,6 +92,7 @@ def test_residues_are_rank_one_and_conjugate_paired():
     np.testing.assert_allclose(total, 1j * np.eye(5), atol=1e-12)
 
 
+@pytest.mark.filterwarnings("ignore::symehp.errors.ValidityWarning")  # narrow levels on purpose
 def test_expansion_holds_k_n_squared_numbers():
     """N = 120 orbitals, K = 20 modes (a chain with broadened end sites, local modes):
     building the expansion and the mode-diagonal data of the currents holds arrays
@@ -119,6 +120,7 @@ def test_expansion_holds_k_n_squared_numbers():
     assert "traces" not in expansion.__dict__ and "residues" not in expansion.__dict__
 
 
+@pytest.mark.filterwarnings("ignore::symehp.errors.ValidityWarning")  # narrow levels on purpose
 def test_direct_kernel_leaves_out_undamped_levels():
     """Five levels at e = 0 (H = 0) with rank-one broadenings: three levels no electrode
     broadens sit on the real axis.  The matrix-inverse kernel at e = 0 exactly (where
@@ -178,3 +180,57 @@ def test_node_blocks_keep_a_memory_budget():
         tracemalloc.stop()
     assert bad.shape == w.shape and all(np.all(np.isfinite(x)) for v in spectra.values() for x in v)
     assert peak <= 256 * 2**20, f"peak {peak / 2**20:.0f} MiB"
+
+
+# ------------------------------------------------------------------ levels outside Eq. (8)
+def _lifshitz_model(width_site, coupling, tag):
+    """Two broadened levels, and a third (at 0.9) broadened only by ``width_site`` and
+    coupled to the mode by ``coupling`` (``tag`` makes the numbers, hence the cache key, new)."""
+    h = np.diag([0.3, -0.4, 0.9]).astype(complex)
+    h[0, 1] = h[1, 0] = 0.1
+    g_l = np.diag([0.3, 0.0, width_site])
+    g_r = np.diag([0.0, 0.25, 0.0])
+    m = np.zeros((1, 3, 3), complex)
+    m[0, 0, 1] = m[0, 1, 0] = 0.05
+    m[0, 2, 2] = coupling
+    m[0, 0, 2] = m[0, 2, 0] = 0.01 * coupling
+    return NumericJunction(H=h, gamma_L=g_l, gamma_R=g_r, M=m, omega=np.array([1.0 + tag]),
+                           gamma_ph=np.array([0.05]))
+
+
+def test_validity_warning_for_a_level_far_narrower_than_its_coupling():
+    """A level of width 1e-6 coupled with 0.1: Eq. (8) (second order in M) does not hold,
+    symehp says so and keeps its weight; at width 1e-14 (below the pole expansion's
+    resolution, above round-off) it says that the weight is dropped."""
+    import warnings
+
+    import symehp
+    from symehp.errors import ValidityWarning
+    from symehp.numeric.poles import check_level_widths
+
+    with pytest.warns(ValidityWarning, match=r"1 level\(s\) .* width 1e-06, coupling 0.1.*kept"):
+        pole_expansion(_lifshitz_model(1e-6, 0.1, 1e-9))
+    with pytest.warns(ValidityWarning, match=r"treated as decoupled, their spectral weight is "
+                                             r"dropped"):
+        pole_expansion(_lifshitz_model(1e-14, 0.1, 2e-9))
+    # a narrow level that no mode touches, and a broad one: nothing to say
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert check_level_widths(*_arrays(_lifshitz_model(1e-6, 0.0, 3e-9))).size == 0
+        assert check_level_widths(*_arrays(_lifshitz_model(0.2, 0.1, 4e-9))).size == 0
+        # the paper's model, and levels no electrode broadens at all (exactly decoupled:
+        # no weight to lose, whatever their coupling)
+        paper = symehp.two_level(eps1=0.5, eps2=-0.5, gamma1=0.2, gamma2=0.2, m=0.1,
+                                 omega=1.0, gamma_ph=0.05).numeric()
+        assert check_level_widths(*_arrays(paper)).size == 0
+        assert check_level_widths(*_arrays(_lifshitz_model(0.0, 0.1, 5e-9))).size == 0
+        # the threshold: width / coupling = 0.011 is inside the regime (the level is an
+        # eigenstate of H, so its width is gamma_L[2, 2] and its coupling M[2, 2] exactly)
+        assert check_level_widths(*_arrays(_lifshitz_model(1.1e-3, 0.1, 6e-9))).size == 0
+    # ... and 0.009 is not: the level is flagged by its index
+    with pytest.warns(ValidityWarning, match="ratio < 0.01"):
+        assert list(check_level_widths(*_arrays(_lifshitz_model(0.9e-3, 0.1, 7e-9)))) == [2]
+
+
+def _arrays(model):
+    return model.H, model.gamma_L + model.gamma_R, model.M

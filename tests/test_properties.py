@@ -70,6 +70,11 @@ from scipy.special import expit
 
 import symehp
 
+# the properties are numerical: hypothesis draws models outside the lowest-order regime on
+# purpose (levels far narrower than their e-ph couplings), where symehp says so with a
+# ValidityWarning (tested in test_poles.py); every other warning still fails a test
+pytestmark = pytest.mark.filterwarnings("ignore::symehp.errors.ValidityWarning")
+
 CHANNELS = ("LL", "RR", "RL", "LR")
 ELECTRODES = {"LL": ("L", "L"), "RR": ("R", "R"), "RL": ("R", "L"), "LR": ("L", "R")}
 TWO_PI = 2 * np.pi
@@ -959,7 +964,8 @@ def test_broadcast_equals_pointwise(arrays, ops):
 @settings(max_examples=n_examples(8), deadline=None, phases=NO_SHRINK)   # timed() bounds it
 @given(case=models_and_points())
 def test_currents_finite_without_warnings(case):
-    """transport returns finite, consistent numbers in bounded time, and warns about nothing."""
+    """transport returns finite, consistent numbers in bounded time, and warns about nothing
+    (but the regime: see pytestmark)."""
     arrays, op = case
     model = junction(arrays)
     note(describe(arrays, **op))

@@ -204,6 +204,7 @@ def near_ep_model(offset):
                            [[0.0, 0.1], [0.1, 0.0]], 1.0, 0.05)
 
 
+@pytest.mark.filterwarnings("ignore::symehp.errors.ValidityWarning")  # narrow levels on purpose
 def test_near_exceptional_point_is_bounded_and_right():
     """Within 1e-7 of the exceptional point of H - i Gamma/2 (eigenvector condition
     number 1.4e3): the spectra agree with an energy integral of matrix-inverse Green's

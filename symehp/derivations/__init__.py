@@ -25,6 +25,7 @@ MODULES = (
     "reciprocity",
     "exceptional_point",
     "mode_coupling",
+    "pole_pair",
 )
 
 

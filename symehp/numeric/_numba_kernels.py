@@ -33,10 +33,11 @@ import math
 import numpy as np
 from numba import njit
 
-from .fermi_integrals import CLOSE, _HUGE, _PSI_SERIES, _PSI_SHIFT
+from .diagonal_spectra import PAIR_CLOSE
+from .fermi_integrals import _HUGE, _PSI_SERIES, _PSI_SHIFT
 
 _C = np.array(_PSI_SERIES)
-_CLOSE2 = CLOSE * CLOSE
+_CLOSE2 = PAIR_CLOSE * PAIR_CLOSE
 _HALF_PI = 0.5 * math.pi
 
 
@@ -104,20 +105,20 @@ def shifted_phis(lower, w, mu, T):
 
 
 @njit(cache=True, error_model="numpy")
-def pair_matrix(first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T):
+def pair_matrix(first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x):
     """Pair values of one channel and the flags of its close same-family pairs.
 
-    ``x[m, i, j] = (A_i - B_j) / (p_i - q_j - w_m)`` for the lower poles ``p_i``
+    ``x[m, i, j] = (A_i - B_j) / (p_i - q_j - w_m)`` (written into ``x``, (M, N, P)
+    complex, and returned) for the lower poles ``p_i``
     and every pole ``q_j`` (``B`` of the upper ones is the conjugate), and
     the close same-family pairs as ``idx`` (4, n): rows ``m, i, j`` and the flag,
-    1 if ``|h| <= CLOSE R`` at the centre ``(p + q + w)/2 - mu_a``, + 2 at
+    1 if ``|h| <= PAIR_CLOSE R`` at the centre ``(p + q + w)/2 - mu_a``, + 2 at
     ``(p + q - w)/2 - mu_b`` (``R`` the distance to the nearest digamma pole,
     as ``diagonal_spectra._close``).  Exact coincidences give inf/nan in
     ``x``; they are always flagged.
     """
     M, N = first_a.shape
     P = pair_diff.shape[1]
-    x = np.empty((M, N, P), dtype=np.complex128)
     flags = np.zeros((M, N, N), dtype=np.uint8)
     for m in range(M):
         wm = w[m]
@@ -127,29 +128,34 @@ def pair_matrix(first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T):
         for i in range(N):
             fa = first_a[m, i]
             zi = lower[i]
-            for j in range(P):
-                if j < N:
-                    fb = first_b[m, j]
-                else:
-                    fb = first_b[m, j - N].conjugate()
+            # q of the lower family: the pair value and the closeness test
+            for j in range(N):
                 h = pair_diff[i, j] - wm
-                if h.real == 0.0 and h.imag == 0.0:
-                    x[m, i, j] = complex(np.nan, np.nan)    # exact coincidence: flagged below
-                else:
-                    x[m, i, j] = (fa - fb) * (1.0 / h)
-                if j < N:
-                    half = 0.5 * (zi + lower[j])
-                    c1 = half + s1
-                    c2 = half - s2
-                    hh = h.real * h.real + h.imag * h.imag
-                    y1 = c1.imag - pt
-                    y2 = c2.imag - pt
-                    f = 0
-                    if hh <= _CLOSE2 * (c1.real * c1.real + y1 * y1):
-                        f += 1
-                    if hh <= _CLOSE2 * (c2.real * c2.real + y2 * y2):
-                        f += 2
-                    flags[m, i, j] = f
+                hr = h.real
+                hi = h.imag
+                h2 = hr * hr + hi * hi
+                # 1/h = conj(h)/|h|^2 (|h| > 1e-150 here unless the pair is close, and
+                # close pairs are replaced); an exact coincidence gives nan, flagged below
+                r = 1.0 / h2
+                x[m, i, j] = (fa - first_b[m, j]) * complex(hr * r, -hi * r)
+                half = 0.5 * (zi + lower[j])
+                c1 = half + s1
+                c2 = half - s2
+                y1 = c1.imag - pt
+                y2 = c2.imag - pt
+                f = 0
+                if h2 <= _CLOSE2 * (c1.real * c1.real + y1 * y1):
+                    f += 1
+                if h2 <= _CLOSE2 * (c2.real * c2.real + y2 * y2):
+                    f += 2
+                flags[m, i, j] = f
+            # q of the upper family (conjugates): never close (Im(p - q) < 0 strictly)
+            for j in range(N, P):
+                h = pair_diff[i, j] - wm
+                hr = h.real
+                hi = h.imag
+                r = 1.0 / (hr * hr + hi * hi)
+                x[m, i, j] = (fa - first_b[m, j - N].conjugate()) * complex(hr * r, -hi * r)
     # the close pairs as index lists (they are few; a second pass over the bytes)
     count = 0
     for m in range(M):
@@ -181,4 +187,5 @@ def warm_up():
     shifted_phis(lower, w, mu, T)
     poles = np.concatenate([lower, lower.conj()])
     pair_matrix(np.ones((1, 2), complex), np.ones((1, 2), complex),
-                lower[:, None] - poles[None, :], lower, w, np.zeros(1), np.zeros(1), T)
+                lower[:, None] - poles[None, :], lower, w, np.zeros(1), np.zeros(1), T,
+                np.empty((1, 2, 4), complex))

@@ -24,13 +24,13 @@ organized so that every digamma is computed once:
 
 Removable singularities are taken by Taylor series at the centre of the
 nearby points (:func:`.fermi_integrals.segment_mean` and
-:func:`.fermi_integrals.parallelogram_mean`), with the same closeness rule as
-the contour integrals of :func:`.fermi_integrals.mixed_difference`
-(separation ``<= CLOSE`` times the distance to the nearest digamma pole):
-``d -> 0`` (the Bose pole at ``w = mu_ab``), ``p -> q + w`` for poles of one
-family (``w -> 0`` with ``p = q``, and resonances ``w = eps_i - eps_j`` with
-equal widths), and both.  Outside those regions the direct formula loses at
-most ``log10(1/CLOSE)`` digits.  Nodes where the pole-pair sum cancels by more
+:func:`.fermi_integrals.parallelogram_mean`), with the closeness rule of the
+contour integrals of :func:`.fermi_integrals.mixed_difference` (separation
+``<= CLOSE`` times the distance to the nearest digamma pole) for ``d -> 0``
+(the Bose pole at ``w = mu_ab``), and ``<= PAIR_CLOSE = CLOSE/4`` for
+``p -> q + w`` with poles of one family (``w -> 0`` with ``p = q``, and
+resonances ``w = eps_i - eps_j`` with equal widths), and both.  Outside those
+regions the direct formula loses at most ``log10(1/PAIR_CLOSE)`` ~ 2.4 digits.  Nodes where the pole-pair sum cancels by more
 than :data:`.spectra.MAX_CANCELLATION` are flagged for the general route.
 """
 
@@ -41,7 +41,6 @@ import numpy as np
 from ..ehp import CHANNELS
 from .fermi_integrals import (CLOSE, _HUGE, parallelogram_mean, psi_half, segment_mean,
                               singularity_distance)
-from .stats import x_bose
 
 __all__ = ["DiagonalModel", "diagonal_model", "point_data", "diagonal_spectra"]
 
@@ -66,9 +65,13 @@ class DiagonalModel:
         stored interleaved as the real view of the complex ``X`` (``coef``,
         (K, 2 N P): ``alpha, beta`` alternating, so ``Re S = X.view(float) @
         coef.T`` needs no copy of ``Re X`` and ``Im X``) and ``gross`` the
-        same way, divided by ``gross_scale``; for large models ``gross`` is
-        single precision (it only sizes the terms for the cancellation test,
-        where 1e-7 relative is ample; BLAS does it twice as fast).
+        same way, divided by ``gross_scale``.  For large models (``K N P >=
+        _BLAS_SIZE``, K > 1) ``gross`` is the one row ``max_k gross_k``: then
+        ``sum_pq |X| max_k gross_k`` bounds the largest gross sum over the modes
+        from above (a matrix-vector product instead of a second K-column matrix
+        product; on the chain models of ``benchmarks/bench_scale.py`` it is within
+        1.4-2.7 times the exact largest), so the cancellation test can only flag
+        more nodes, never fewer.
     """
 
     def __init__(self, expansion):
@@ -93,11 +96,10 @@ class DiagonalModel:
             coef[:, 0::2] = first.real + mirror.real
             coef[:, 1::2] = mirror.imag - first.imag
             gross = np.repeat(np.abs(first) + np.abs(mirror), 2, axis=1)
-            scale = np.asarray(np.max(gross))
-            gross = gross / scale
             if gross.size >= _BLAS_SIZE and self.K > 1:
-                gross = gross.astype(np.float32)
-            self.channels.append((ch, coef, gross, scale))
+                gross = np.max(gross, axis=0, keepdims=True)
+            scale = np.asarray(np.max(gross))
+            self.channels.append((ch, coef, gross / scale, scale))
         # pairs (p lower, q any) minus w: p - q; the same-family ones are q lower
         self.pair_diff = self.lower[:, None] - poles[None, :]        # (N, P)
         self.max_abs_pole = float(np.max(np.abs(poles)))
@@ -180,12 +182,27 @@ _BLOCK = 2048
 #: Taylor corrections, absolute values), so large models take fewer nodes per block
 _BLOCK_BYTES = 64 * 2**20
 _TEMPORARIES_PER_NODE = 8
+#: the compiled loops write the pair values of each channel into buffers made once per
+#: call (4 channels, plus the magnitudes): no temporaries, and no page faults of fresh
+#: large allocations per block; their budget is larger, for the BLAS pair sums
+_COMPILED_TEMPORARIES = 5
+_COMPILED_BLOCK_BYTES = 192 * 2**20
 
 
-def block_size(model):
-    """Nodes per block of :func:`diagonal_spectra` for ``model`` (a memory budget)."""
-    per_node = _TEMPORARIES_PER_NODE * 16 * max(1, model.N * model.poles.size)
-    return int(np.clip(_BLOCK_BYTES // per_node, 1, _BLOCK))
+def block_size(model, engine="numpy"):
+    """Nodes per block of :func:`diagonal_spectra` for ``model`` (a memory budget).
+
+    The compiled loops (``engine="numba"``) hold fewer temporaries per node (the
+    pair values and their single-precision magnitudes), so their blocks are larger
+    within the same budget, which the BLAS pair sums need at large N (each block
+    reads the K x 2 N P coefficients once).
+    """
+    if engine == "numpy":
+        temporaries, budget = _TEMPORARIES_PER_NODE, _BLOCK_BYTES
+    else:
+        temporaries, budget = _COMPILED_TEMPORARIES, _COMPILED_BLOCK_BYTES
+    per_node = temporaries * 16 * max(1, model.N * model.poles.size)
+    return int(np.clip(budget // per_node, 1, _BLOCK))
 
 
 def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None):
@@ -225,8 +242,10 @@ def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None):
     w = np.asarray(w, float)
     owner = np.asarray(owner)
     from .spectra import MAX_CANCELLATION
-    size = block_size(model)
-    parts = [_block(model, data, w[i:i + size], owner[i:i + size])
+    size = block_size(model, "numpy" if getattr(data, "kernels", None) is None else "numba")
+    work = _Workspace(model, min(size, max(w.size, 1))) \
+        if getattr(data, "kernels", None) is not None else None
+    parts = [_block(model, data, w[i:i + size], owner[i:i + size], work)
              for i in range(0, max(w.size, 1), size)]
     spectra = {name: tuple(np.concatenate([part[0][name][i] for part in parts]) for i in (0, 1))
                for name in parts[0][0]}
@@ -253,7 +272,7 @@ _BLAS_SIZE = 4096
 
 def _pair_sum(values, coefficients):
     """``values (M, pairs) . coefficients (K, pairs)^T`` -> (M, K)."""
-    if coefficients.size >= _BLAS_SIZE and coefficients.shape[0] > 1:
+    if coefficients.size >= _BLAS_SIZE:
         return values @ coefficients.T
     return np.einsum("mp,kp->mk", values, coefficients)
 
@@ -285,8 +304,33 @@ class _TaylorBatch:
 
 _CHANNEL_INDEX = {ch.name: i for i, ch in enumerate(CHANNELS)}
 
+_BOSE = []
 
-def _block(model, data, w, owner):
+
+def _bose_weight():
+    """``d n_B(d, T)`` for ``T > 0``: the kernel generated from the symbolic layer
+    (:func:`.codegen.generate_bose_kernel`, the expm1 form of
+    :mod:`symehp.derivations.pole_pair`), NumPy flavour for both engines: it agrees
+    with :func:`.stats.x_bose` to 4e-16 and is 2.4x faster; its numba flavour is
+    slower on these arrays (``benchmarks/bench_kernels.py``)."""
+    if not _BOSE:
+        from .codegen import generate_bose_kernel
+        _BOSE.append(generate_bose_kernel("numpy"))
+    return _BOSE[0]
+
+
+class _Workspace:
+    """Buffers of the compiled engine, made once per :func:`diagonal_spectra` call:
+    the pair values of each channel (``size`` x N x P complex) and their magnitudes
+    (real view)."""
+
+    def __init__(self, model, size):
+        shape = (size, model.N, model.poles.size)
+        self.pairs = [np.empty(shape, complex) for _ in model.channels]
+        self.magnitudes = np.empty((size, 2 * model.N * model.poles.size))
+
+
+def _block(model, data, w, owner, work=None):
     """:func:`diagonal_spectra` on one block of nodes: the spectra, and per node and
     channel (in ``model.channels`` order) ``max_k |Lambda_kk|`` and the gross
     pole-pair sum in the same units."""
@@ -315,8 +359,9 @@ def _block(model, data, w, owner):
     firsts = [_first_differences(model, d, w, mu_a, T, phis, batch)
               for _, _, d, mu_a, _, phis in setups]
     batch.run()
-    finish = [_pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels)
-              for (_, _, d, mu_a, mu_b, phis), first in zip(setups, firsts)]
+    finish = [_pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels,
+                           None if work is None else work.pairs[c][:w.size])
+              for c, ((_, _, d, mu_a, mu_b, phis), first) in enumerate(zip(setups, firsts))]
     batch.run()
     spectra = {}
     tops, bigs = [], []
@@ -326,14 +371,14 @@ def _block(model, data, w, owner):
         # threads cost more than they save there)
         flat = np.ascontiguousarray(done()).reshape(w.size, -1).view(np.float64)
         total = _pair_sum(flat, coef)
-        gross = gross_scale * _pair_sum(np.abs(flat).astype(gross_coef.dtype, copy=False),
-                                        gross_coef).astype(float, copy=False)
+        mags = np.abs(flat) if work is None else np.abs(flat, out=work.magnitudes[:w.size])
+        gross = gross_scale * _pair_sum(mags, gross_coef)
         # in units of Lambda = -(d / 2 pi) S; at d = 0 (Lambda = 0 there) the units of S
         unit = np.where(d != 0, np.abs(d) / _TWO_PI, 1.0)
         tops.append(unit * np.max(np.abs(total), axis=-1))
         bigs.append(unit * np.max(gross, axis=-1))
         spectra[ch.name] = (-(d[:, None] * total) / _TWO_PI,
-                            -(x_bose(d, T)[:, None] * total) / _TWO_PI)
+                            -(_bose_weight()(d, T)[:, None] * total) / _TWO_PI)
     n_ch = len(tops)
     shape = (w.size, n_ch)
     top = np.stack(tops, axis=-1) if n_ch else np.zeros(shape)
@@ -341,10 +386,17 @@ def _block(model, data, w, owner):
     return spectra, top, big
 
 
-def _close(sep_re, sep_im, x_re, x_im, T):
-    """``|sep| <= CLOSE * singularity_distance(x, T, -1)`` in real arithmetic (squares)."""
+#: pole pairs of one family count as coincident (Taylor series) within this fraction of
+#: the distance to the nearest digamma pole; outside it the direct quotient loses at most
+#: log10(1/PAIR_CLOSE) ~ 2.4 digits (6e-14 relative), and a dense spectrum (a long
+#: chain) has 4x fewer series to sum than with CLOSE
+PAIR_CLOSE = CLOSE / 4
+
+
+def _close(sep_re, sep_im, x_re, x_im, T, close=CLOSE):
+    """``|sep| <= close * singularity_distance(x, T, -1)`` in real arithmetic (squares)."""
     y_im = x_im - np.pi * T
-    return sep_re * sep_re + sep_im * sep_im <= CLOSE ** 2 * (x_re * x_re + y_im * y_im)
+    return sep_re * sep_re + sep_im * sep_im <= close ** 2 * (x_re * x_re + y_im * y_im)
 
 
 def _first_differences(model, d, w, mu_a, T, phis, batch):
@@ -377,26 +429,29 @@ def _first_differences(model, d, w, mu_a, T, phis, batch):
     return first_a, first_b
 
 
-def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels=None):
+def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels=None,
+                 out=None):
     """``X_pq`` (M, N, P) of one channel for ``p`` lower and every ``q``, singularities resolved.
 
     ``phis = (Phi_a(p), Phi_b(p - w), Phi_a(q + w), Phi_b(q))`` at the lower
     poles, ``first = (A_p, B_q)`` from :func:`_first_differences`.  Generic
     pairs: ``X_pq = (A_p - B_q) / (p - q - w)``.  Pairs of one family that
-    (nearly) coincide, ``|p - q - w| <= CLOSE * R``: ``X = (G1 - G2)/d`` with
+    (nearly) coincide, ``|p - q - w| <= PAIR_CLOSE * R``: ``X = (G1 - G2)/d`` with
     ``G1 = [Phi_a(p) - Phi_a(q + w)]/h`` and ``G2 = [Phi_b(p - w) - Phi_b(q)]/h``
     (Taylor series queued in ``batch`` where ``h`` is small on their own
     scale), or, when ``d`` is small as well, the mean of ``Phi_a''`` over the
     parallelogram ``p, p - d, q + w, q + w - d`` (:func:`.parallelogram_mean`).
     ``kernels``: the compiled loops (backend numba; ``inv_h`` is then unused),
-    or None for NumPy.  Returns a function that completes ``X`` once ``batch``
-    has run.
+    or None for NumPy; ``out``: its (M, N, P) buffer for ``X``.  Returns a
+    function that completes ``X`` once ``batch`` has run.
     """
     n = model.N
     first_a, first_b = first
     if kernels is not None:
+        if out is None:
+            out = np.empty((w.size, n, model.poles.size), complex)
         x_mat, idx = kernels.pair_matrix(first_a, first_b, model.pair_diff, model.lower, w,
-                                         mu_a, mu_b, T)
+                                         mu_a, mu_b, T, out)
         if not idx.shape[1]:
             return lambda: x_mat
         m, i, j, flag = idx
@@ -421,7 +476,7 @@ def _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b):
     gap = np.min(np.abs(w[:, None] - model.resonances), axis=1)
     bound = model.max_abs_pole + 0.5 * np.abs(w) + np.maximum(np.abs(mu_a), np.abs(mu_b)) \
         + np.pi * T
-    cand = np.nonzero(gap <= CLOSE * bound)[0]
+    cand = np.nonzero(gap <= PAIR_CLOSE * bound)[0]
     if not cand.size:
         return x_mat, None
     z = model.lower
@@ -430,8 +485,8 @@ def _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b):
     c1 = half + (0.5 * w[cand] - mu_a[cand])[:, None, None]               # (p + q + w)/2 - mu_a
     c2 = half - (0.5 * w[cand] + mu_b[cand])[:, None, None]               # (p + q - w)/2 - mu_b
     T3 = T[cand, None, None]
-    close1 = _close(h.real, h.imag, c1.real, c1.imag, T3)
-    close2 = _close(h.real, h.imag, c2.real, c2.imag, T3)
+    close1 = _close(h.real, h.imag, c1.real, c1.imag, T3, PAIR_CLOSE)
+    close2 = _close(h.real, h.imag, c2.real, c2.imag, T3, PAIR_CLOSE)
     k, i, j = np.nonzero(close1 | close2)
     if not k.size:
         return x_mat, None
@@ -453,7 +508,7 @@ def _resolve_close(model, x_mat, m, i, j, close1, close2, d, w, mu_a, mu_b, T, p
     centre = centre1 - 0.5 * dm                                           # parallelogram
     radius = singularity_distance(centre - mua, Tm, -1.0)
     d_small = np.abs(dm) <= CLOSE * radius
-    both = d_small & (np.abs(hm) <= CLOSE * radius)
+    both = d_small & (np.abs(hm) <= PAIR_CLOSE * radius)
     if both.any():
         x_mat[m[both], i[both], j[both]] = parallelogram_mean(
             centre[both], hm[both], -dm[both], mua[both], Tm[both], -1.0)

@@ -38,13 +38,15 @@ its eigen-decomposition here, with its own simplification of each entry).
 
 from __future__ import annotations
 
+import warnings
 from functools import cached_property, lru_cache
 
 import numpy as np
 
-from ..errors import ModelError, ParameterError
+from ..errors import ModelError, ParameterError, ValidityWarning
 
-__all__ = ["PoleExpansion", "pole_expansion", "expand", "from_eigensystem", "BACKENDS"]
+__all__ = ["PoleExpansion", "pole_expansion", "expand", "from_eigensystem", "BACKENDS",
+           "check_level_widths"]
 
 #: the entry types a :class:`PoleExpansion` can be built with (see :func:`pole_expansion`)
 BACKENDS = ("numpy", "mpmath")
@@ -301,6 +303,7 @@ def expand(H, gamma_L, gamma_R, M, *, backend, model=None) -> PoleExpansion:
     if backend == "numpy":
         h_eff = H - 0.5j * (gamma_L + gamma_R)
         z, right, left, basis = _numpy_eigensystem(h_eff)
+        check_level_widths(H, gamma_L + gamma_R, M)
     elif backend == "mpmath":
         import mpmath as mp
         h_eff = H - (gamma_L + gamma_R) * mp.mpc(0, 0.5)
@@ -310,6 +313,83 @@ def expand(H, gamma_L, gamma_R, M, *, backend, model=None) -> PoleExpansion:
         raise ParameterError(f"backend must be one of {BACKENDS}, got {backend!r}")
     return from_eigensystem(z, right, left, gamma_L, gamma_R, M, backend=backend, model=model,
                             basis=basis)
+
+
+#: a level whose broadening is below this fraction of its e-ph coupling is outside the
+#: lowest-order theory (Eq. 8 is second order in M, valid for |M| << level width)
+WIDTH_RATIO = 1e-2
+#: levels with ``Im z`` above ``-DECOUPLED * max(1, max|H_eff|)`` are dropped as decoupled
+DECOUPLED = 1e-13
+#: ... and of those, a broadening above this (times the same scale) is genuine, not the
+#: round-off of the eigenvectors: such a level's weight is lost, which is reported
+RESOLVED_WIDTH = 1e-15
+
+
+def check_level_widths(H, gamma, M):
+    """:class:`~symehp.errors.ValidityWarning` for levels outside the lowest-order regime.
+
+    For each eigenstate ``r_j`` of ``H_eff = H - i gamma/2`` (``gamma = Gamma_L +
+    Gamma_R``), its broadening ``w_j = r_j^+ gamma r_j / r_j^+ r_j`` (a sum of
+    non-negative terms: accurate even at 1e-30, where ``Im z_j`` has an absolute
+    error of ~1e-16 ||H_eff||) and its e-ph coupling ``g_j = max_k |(R^-1 M^k R)_jj|``
+    (the level's shift per unit displacement of mode k).  Warns
+
+    * where ``0 < w_j < WIDTH_RATIO * g_j``: Eq. (8) is lowest order in M and
+      needs ``|M| << w``; such a level's contribution is computed exactly as the
+      formula says (not dropped), but the physics wants the electrons' e-ph
+      self-energy (band-edge states of a long chain, Lifshitz tails);
+    * where a level with ``g_j > 0`` is narrower than the pole expansion
+      resolves (``Im z_j > -DECOUPLED * scale``, so it is treated as decoupled
+      and its spectral weight is dropped) but its broadening is genuine
+      (``w_j > RESOLVED_WIDTH * scale``, above the round-off of the
+      eigenvectors): then the weight lost is real.
+
+    Levels that no electrode broadens (``w_j`` at round-off) carry no spectral
+    weight and are never reported; a genuine broadening below ``RESOLVED_WIDTH``
+    cannot be told from round-off in double precision (the ``dps=`` path
+    resolves it).  ``scale = max(1, max|H_eff|)``.  Returns the indices of the
+    levels warned about.
+    """
+    h_eff = H - 0.5j * gamma
+    z, right = np.linalg.eig(h_eff)
+    norms = np.einsum("ij,ij->j", right.conj(), right).real
+    width = np.einsum("ij,ik,kj->j", right.conj(), gamma, right).real / norms
+    scale = max(1.0, float(np.abs(h_eff).max()))
+    try:
+        left = np.linalg.inv(right)
+    except np.linalg.LinAlgError:
+        return np.zeros(0, int)              # defective: the expansion itself raises
+    coupling = np.zeros(z.size)
+    for mat in M:
+        nz = np.asarray(mat != 0)
+        rows = np.flatnonzero(nz.any(axis=1))
+        cols = np.flatnonzero(nz.any(axis=0))
+        if rows.size and cols.size:
+            diag = np.einsum("ja,ab,bj->j", left[:, rows], mat[np.ix_(rows, cols)],
+                             right[cols, :])
+            np.maximum(coupling, np.abs(diag), out=coupling)
+    kept = z.imag < -DECOUPLED * scale
+    narrow = kept & (width < WIDTH_RATIO * coupling)
+    # a dropped level is reported only if its broadening is clearly above the round-off
+    # of the eigenvectors (levels that no electrode broadens come out at up to ~3e-16)
+    dropped = ~kept & (width > RESOLVED_WIDTH * scale) & (coupling > 0)
+    bad = np.flatnonzero(narrow | dropped)
+    if bad.size:
+        worst = bad[np.argmin(width[bad] / np.maximum(coupling[bad], 1e-300))]
+        what = [f"{bad.size} level(s) have a broadening far below their e-ph coupling "
+                f"(the narrowest: E = {z[worst].real:.6g}, width {width[worst]:.2g}, "
+                f"coupling {coupling[worst]:.2g}; ratio < {WIDTH_RATIO:g})"]
+        if dropped.any():
+            what.append(f"{np.count_nonzero(dropped)} of them narrower than the pole "
+                        f"expansion resolves (|Im z| < {DECOUPLED:g} of the scale): treated "
+                        "as decoupled, their spectral weight is dropped")
+        else:
+            what.append("they are kept, exactly as Eq. (8) has them")
+        warnings.warn("; ".join(what) + ". Eq. (8) is lowest order in the e-ph coupling and "
+                      "needs it small against the level widths: there it does not hold "
+                      "(the electrons' e-ph self-energy would be needed)",
+                      ValidityWarning, stacklevel=4)
+    return bad
 
 
 def _numpy_eigensystem(h_eff):
@@ -324,7 +404,7 @@ def _numpy_eigensystem(h_eff):
             f"condition number {cond:.2g} > {MAX_CONDITION:g}): its pole expansion would lose "
             f"~{min(cond, 1e16) ** 2 * 1e-16:.0e} relative accuracy; move H or the broadenings "
             "away from the exceptional point")
-    keep = z.imag < -1e-13 * scale          # decoupled levels: zero spectral weight
+    keep = z.imag < -DECOUPLED * scale      # decoupled levels: zero spectral weight
     left = np.linalg.inv(right)
     z, right, left = z[keep], right[:, keep], left[keep, :]
     basis = None if keep.all() else np.linalg.qr(right)[0]
