@@ -71,3 +71,54 @@ def test_currents_agree_with_all_pairs_breakpoints(monkeypatch, n, V):
                       (new.I, old.I, new.error_I + old.error_I)):
         assert abs(a - b) <= 10 * err + 1e-9 * abs(b)
         assert abs(a - b) <= 1e-8 * abs(b)
+
+
+def test_near_duplicate_breakpoints_are_one():
+    from symehp.numeric.breakpoints import _distinct
+    pts = np.array([0.0, 1e-20, 0.3, 0.3 + 1e-17, 0.5, 1.0 - 1e-15, 1.0])
+    assert list(_distinct(pts)) == [0.0, 1e-20, 0.3, 0.5, 1.0]
+    assert list(_distinct(np.array([0.0, 0.3, 1.0]))) == [0.0, 0.3, 1.0]
+
+
+def _many_modes(k, spacing, seed=3):
+    """An 8-site chain with k modes ``spacing`` apart (gamma_ph = 0.01) from 0.05 on."""
+    base = chain(8, k=k, seed=seed)
+    nm = base.numeric()
+    return symehp.Junction(nm.H, nm.gamma_L, nm.gamma_R, nm.M,
+                           0.05 + spacing * np.arange(k), np.full(k, 0.01))
+
+
+def test_overlapping_modes_share_their_breakpoints(monkeypatch):
+    """12 modes 0.007 apart (their Lorentzians overlap): the modes' meshes are thinned to
+    the distance of the nearest mode pole (about half the breakpoints go), and the
+    currents agree with those on the full meshes within their error estimates and 1e-8."""
+    from symehp.numeric import breakpoints as bp
+    model = _many_modes(12, 0.007)
+    nm = model.numeric()
+    expansion = pole_expansion(nm)
+    args = (0.9, 0.025, 0.025, 0.025)
+    thin = bp.refined_edges(nm, bp.frequency_edges(nm, expansion, *args), *args, expansion)
+    kw = dict(mu_L=0.45, mu_R=-0.45, T_e=0.025, T_ph=0.025, rtol=1e-10)
+    res = symehp.transport(model, **kw)
+    monkeypatch.setattr(bp, "_thin_modes", lambda points, *a: points)
+    full = bp.refined_edges(nm, bp.frequency_edges(nm, expansion, *args), *args, expansion)
+    assert thin.size <= 0.6 * full.size, (thin.size, full.size)
+    ref = symehp.transport(model, **kw)
+    for a, b, err in ((res.J, ref.J, res.error_J + ref.error_J),
+                      (res.I, ref.I, res.error_I + ref.error_I)):
+        assert abs(a - b) <= max(10 * err, 1e-12 * abs(b))
+        assert abs(a - b) <= 1e-8 * abs(b)
+
+
+def test_isolated_modes_keep_their_meshes():
+    """Modes 0.3 apart (30 gamma_ph): thinning removes none of their breakpoints."""
+    from symehp.numeric import breakpoints as bp
+    model = _many_modes(3, 0.3)
+    nm = model.numeric()
+    expansion = pole_expansion(nm)
+    args = (0.9, 0.025, 0.025, 0.025)
+    edges = bp.refined_edges(nm, bp.frequency_edges(nm, expansion, *args), *args, expansion)
+    for w0, g in zip(nm.omega, nm.gamma_ph):
+        for c in (-9, -5, -3, -1, 0, 1, 3, 5, 9):
+            if w0 + c * g > 0:
+                assert np.min(np.abs(edges - (w0 + c * g))) < 1e-15, (w0, c)

@@ -166,7 +166,66 @@ def _graded(numeric, expansion, base, mu_LR, T_L, T_R, T_ph):
     idx = np.clip(np.searchsorted(base, cand), 1, base.size - 1)
     near = np.minimum(np.abs(cand - base[idx - 1]), np.abs(base[idx] - cand))
     keep = near > np.abs(cand - centre) / 3.0
-    return np.unique(np.concatenate([base, cand[keep]]))
+    points = _distinct(np.unique(np.concatenate([base, cand[keep]])))
+    mode_points = np.concatenate(
+        [np.concatenate([w0 + g * _MODE_STEPS for w0, g in zip(numeric.omega, numeric.gamma_ph)])
+         if numeric.K else np.zeros(0)] + [pts for pts, _ in fixed[:numeric.K]])
+    return _thin_modes(points, mode_points, numeric, [0.0, abs(mu_LR), cutoff])
+
+
+#: the offsets (in units of the mode's gamma_ph) of the breakpoints placed at each mode
+_MODE_STEPS = np.array([0.0, -9.0, -5.0, -3.0, -1.0, 1.0, 3.0, 5.0, 9.0])
+
+
+def _thin_modes(points, mode_points, numeric, hard):
+    """Drop the breakpoints placed for the modes where they are denser than the modes need.
+
+    Many modes within a few ``gamma_ph`` of each other (50 modes in 0.35 with
+    ``gamma_ph = 0.01``) each bring their own mesh; together they put panels far
+    narrower than the distance ``s(x)`` from the real axis to the nearest
+    mode pole ``Omega_k - i gamma_k/2``, where every panel costs a rule's
+    nodes.  A mode's breakpoint closer than ``s(x)/3`` to the breakpoint kept
+    before it is dropped (the rule of the graded meshes): every panel then
+    still sees its nearest mode pole at least half a panel width beyond its
+    ends.  An isolated mode keeps its whole mesh (each of its points is at
+    least ``s/3`` from the one before); breakpoints of other features, and
+    ``0``, ``|eV|`` and the cutoff, are never dropped.
+    """
+    if numeric.K < 2 or points.size < 3:
+        return points
+    removable = np.isin(points, mode_points) & ~np.isin(points, hard)
+    if not removable.any():
+        return points
+    dist = np.sqrt(np.min((points[:, None] - numeric.omega[None, :]) ** 2
+                          + (0.5 * numeric.gamma_ph[None, :]) ** 2, axis=1))
+    keep = np.ones(points.size, dtype=bool)
+    last = points[0]
+    for i in range(1, points.size):
+        x = points[i]
+        if removable[i] and x - last < dist[i] / 3.0:
+            keep[i] = False
+        else:
+            last = x
+    return points[keep]
+
+
+#: breakpoints closer than this (relative) are one: a panel of a few ulps has no
+#: interior nodes to speak of and only costs a rule's evaluations
+_SAME_POINT = 1e-13
+
+
+def _distinct(points):
+    """Sorted ``points`` without those within ``_SAME_POINT`` (relative) of the one
+    before; the first (0) and the last (the cutoff) are always kept."""
+    if points.size < 3:
+        return points
+    tol = _SAME_POINT * np.maximum(np.abs(points), 1e-300)
+    keep = np.r_[True, np.diff(points) > tol[1:]]
+    keep[-1] = True
+    # the cutoff stays: an inner point just below it goes instead
+    near_end = (points[-1] - points[:-1] <= tol[-1]) & (np.arange(points.size - 1) > 0)
+    keep[:-1] &= ~near_end
+    return points[keep]
 
 
 #: per model (its key): the graded meshes of the features that do not move with the
