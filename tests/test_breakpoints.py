@@ -111,14 +111,22 @@ def test_overlapping_modes_share_their_breakpoints(monkeypatch):
 
 
 def test_isolated_modes_keep_their_meshes():
-    """Modes 0.3 apart (30 gamma_ph): thinning removes none of their breakpoints."""
-    from symehp.numeric import breakpoints as bp
+    """The thinning rule on its own: modes 0.3 apart (30 gamma_ph) keep every point of
+    their meshes (each is at least s/3 beyond the one before); a mode point within s/3
+    after another feature's point goes, and |eV| is kept whatever is near it."""
+    from symehp.numeric.breakpoints import _MODE_STEPS, _thin_modes
     model = _many_modes(3, 0.3)
     nm = model.numeric()
-    expansion = pole_expansion(nm)
-    args = (0.9, 0.025, 0.025, 0.025)
-    edges = bp.refined_edges(nm, bp.frequency_edges(nm, expansion, *args), *args, expansion)
-    for w0, g in zip(nm.omega, nm.gamma_ph):
-        for c in (-9, -5, -3, -1, 0, 1, 3, 5, 9):
-            if w0 + c * g > 0:
-                assert np.min(np.abs(edges - (w0 + c * g))) < 1e-15, (w0, c)
+    modes = np.concatenate([w0 + g * _MODE_STEPS for w0, g in zip(nm.omega, nm.gamma_ph)])
+    modes = modes[modes > 0]
+    points = np.unique(np.r_[0.0, modes, 3.0])
+    assert np.array_equal(_thin_modes(points, modes, nm, [0.0, 0.9, 3.0]), points)
+    # another feature's point 0.005 before the mode point at Omega_2 - 3 gamma = 0.32,
+    # where s/3 = |0.32 - (0.35 - 0.005i)|/3 = 0.0101: the mode point goes, the other stays
+    other = np.unique(np.r_[points, 0.315])
+    out = _thin_modes(other, modes, nm, [0.0, 0.9, 3.0])
+    assert 0.315 in out and not np.any(np.abs(out - 0.32) < 1e-12)
+    assert np.any(np.abs(out - 0.35) < 1e-12)          # the mode's centre is kept
+    # |eV| on a mode point is kept
+    ev = modes[np.argmin(np.abs(modes - 0.32))]
+    assert ev in _thin_modes(other, modes, nm, [0.0, ev, 3.0])
