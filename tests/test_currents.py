@@ -565,3 +565,39 @@ def test_default_error_estimate_is_honest_on_the_benchmark_sweep():
     # at equilibrium J = 0 exactly: whatever is returned lies within its estimate
     eq = symehp.transport(model, mu_L=0.0, mu_R=0.0, T_e=0.05, T_ph=0.05)
     assert abs(eq.J) <= eq.error_J and abs(eq.I) <= eq.error_I
+
+
+# ------------------------------------------------------------------ the public result types
+def test_channel_mapping_is_a_mapping_with_normalized_keys():
+    """``parts[4]``, ``4 in parts``, ``parts.get(4)`` and a Channel object all mean "LR"."""
+    from collections.abc import Mapping
+    model = symehp.two_level(eps1=0.5, eps2=-0.5, gamma1=0.2, gamma2=0.2, m=0.1, omega=1.0,
+                             gamma_ph=0.05)
+    args = dict(mu_L=0.6, mu_R=-0.6, T_e=0.05, T_ph=0.05)
+    parts = symehp.energy_current(model, by_channel=True, **args)
+    assert isinstance(parts, Mapping)
+    lr = parts["LR"]
+    assert parts[4] == lr and parts.get(4) == lr and parts[symehp.channel("LR")] == lr
+    assert 4 in parts and "LR" in parts and symehp.channel(4) in parts and "total" in parts
+    assert 5 not in parts and "XX" not in parts and parts.get("XX", "none") == "none"
+    assert parts[1] == parts["LL"] and parts[3] == parts["RL"]
+    with pytest.raises(KeyError):
+        parts["XX"]
+    occ = symehp.mode_occupation(model, **args)
+    assert occ.damping_by_channel[4] == occ.damping_by_channel["LR"]
+    assert "ph" in occ.damping_by_channel and 4 in occ.emission_by_channel
+
+
+def test_numeric_junction_is_accepted_by_the_numeric_functions():
+    model = symehp.two_level(eps1=0.5, eps2=-0.5, gamma1=0.2, gamma2=0.2, m=0.1, omega=1.0,
+                             gamma_ph=0.05)
+    nm = model.numeric()
+    args = dict(mu_L=0.6, mu_R=-0.6, T_e=0.05)
+    assert symehp.energy_current(nm, T_ph=0.05, **args) == \
+        symehp.energy_current(model, T_ph=0.05, **args)
+    assert np.array_equal(symehp.ehp_dos(nm, "LR", [0.5, 1.0], **args),
+                          symehp.ehp_dos(model, "LR", [0.5, 1.0], **args))
+    assert symehp.mode_occupation(nm, T_ph=0.05, **args).n == \
+        symehp.mode_occupation(model, T_ph=0.05, **args).n
+    with pytest.raises(symehp.ModelError, match="must be a symehp.Junction"):
+        symehp.energy_current("model", T_ph=0.05, **args)

@@ -13,7 +13,7 @@
 import numpy as np
 
 from ..errors import ModelError, ParameterError
-from ..model import Junction
+from ..model import Junction, NumericJunction
 
 __all__ = ["MAX_MAGNITUDE", "numeric_model", "real_array", "electrode_temperatures",
            "broadcast_parameters"]
@@ -26,9 +26,13 @@ MAX_MAGNITUDE = 1e30
 
 
 def numeric_model(model):
-    """The :class:`NumericJunction` of ``model``, with a clear error otherwise."""
+    """The :class:`NumericJunction` of ``model`` (a :class:`Junction`, or a
+    :class:`NumericJunction` itself), with a clear error otherwise."""
+    if isinstance(model, NumericJunction):
+        return model
     if not isinstance(model, Junction):
-        raise ModelError(f"model must be a symehp.Junction, got {type(model).__name__}")
+        raise ModelError("model must be a symehp.Junction (or NumericJunction), got "
+                         f"{type(model).__name__}")
     return model.numeric()
 
 

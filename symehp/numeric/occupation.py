@@ -32,6 +32,7 @@ from ..ehp import CHANNELS
 from ..errors import ModeInstabilityError, ModelError, ParameterError, ValidityWarning
 from .poles import pole_expansion
 from .backends import check_dps as _check_dps, resolve
+from .results import ChannelMapping
 from .spectra import channel_spectra
 from .stats import bose
 from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
@@ -59,7 +60,7 @@ class ModeOccupation:
         Total damping rate ``sum_ab Lambda_kk(Omega) + Gamma_ph,kk(Omega)`` (> 0 when stable).
     emission : ndarray or float
         Total emission rate ``sum_ab Pi^<_kk(Omega) + Gamma_ph n_B(Omega, T_ph)``.
-    damping_by_channel, emission_by_channel : dict
+    damping_by_channel, emission_by_channel : ChannelMapping
         The EHP parts per channel name (``"LL"``, ``"RR"``, ``"RL"``, ``"LR"``)
         and ``"ph"`` for the phonon bath.
     stable : ndarray or bool
@@ -262,6 +263,6 @@ def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=
 
     return ModeOccupation(
         n=out(n), T_eff=out(t_eff), damping=out(damping), emission=out(emission),
-        damping_by_channel={k: out(v) for k, v in damping_parts.items()},
-        emission_by_channel={k: out(v) for k, v in emission_parts.items()},
+        damping_by_channel=ChannelMapping((k, out(v)) for k, v in damping_parts.items()),
+        emission_by_channel=ChannelMapping((k, out(v)) for k, v in emission_parts.items()),
         stable=out(stable), mode=int(mode), omega=omega)

@@ -21,18 +21,35 @@ PROMISED_RTOL = 1e-8
 
 
 class ChannelMapping(dict):
-    """Per-channel values keyed ``"LL"``, ``"RR"``, ``"RL"``, ``"LR"`` and ``"total"``.
+    """Per-channel values keyed ``"LL"``, ``"RR"``, ``"RL"``, ``"LR"`` (and ``"total"``).
 
-    Also accepts the paper's labels 1-4 as keys.
+    A :class:`dict` (so a :class:`collections.abc.Mapping`) whose keys are the
+    channel names; every look-up normalizes its key through
+    :func:`symehp.channel`, so the paper's labels 1-4 and
+    :class:`~symehp.Channel` objects work everywhere: ``parts[4]``,
+    ``4 in parts``, ``parts.get(4)`` and ``parts[symehp.channel("LR")]`` all mean
+    ``"LR"``.  A key that is neither a channel nor ``"total"`` is not in it.
     """
 
+    @staticmethod
+    def _normal(key):
+        if isinstance(key, str) and key == "total":
+            return key
+        from ..ehp import channel
+        from ..errors import ParameterError
+        try:
+            return channel(key).name
+        except (ParameterError, TypeError):
+            return key
+
     def __getitem__(self, key):
-        if isinstance(key, int) and not isinstance(key, bool):
-            for ch in CHANNELS:
-                if ch.label == key:
-                    key = ch.name
-                    break
-        return super().__getitem__(key)
+        return super().__getitem__(self._normal(key))
+
+    def __contains__(self, key):
+        return super().__contains__(self._normal(key))
+
+    def get(self, key, default=None):
+        return super().get(self._normal(key), default)
 
 
 @dataclass
