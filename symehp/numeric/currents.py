@@ -25,6 +25,7 @@ from __future__ import annotations
 import sys
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..ehp import CHANNELS
 from .backends import resolve
@@ -38,6 +39,7 @@ from .spectra import channel_spectra
 from .stats import x_bose
 from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
 from ..errors import ParameterError
+from ..model import Junction, NumericJunction
 
 __all__ = ["transport", "energy_current", "particle_current", "TransportResult",
            "ChannelMapping", "mode_spectral_diagonal"]
@@ -161,8 +163,11 @@ _GROUP_FLOOR = 1e-3
 _CHUNK = 256
 
 
-def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=None,
-              progress=None, dps=None, backend="auto"):
+def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: ArrayLike,
+              T_ph: ArrayLike, T_e: ArrayLike | None = None, T_L: ArrayLike | None = None,
+              T_R: ArrayLike | None = None, rtol: float | None = None,
+              progress: bool | None = None, dps: int | None = None,
+              backend: str = "auto") -> TransportResult:
     """Energy and particle currents of Eq. (8) with per-channel parts and error estimates.
 
     Parameters
@@ -267,8 +272,11 @@ def transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=Non
                            error_I=scalar(errors / energy_ref), rtol=rtol)
 
 
-def energy_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
-                   by_channel=False, rtol=None, progress=None, dps=None, backend="auto"):
+def energy_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: ArrayLike,
+                   T_ph: ArrayLike, T_e: ArrayLike | None = None, T_L: ArrayLike | None = None,
+                   T_R: ArrayLike | None = None, by_channel: bool = False,
+                   rtol: float | None = None, progress: bool | None = None,
+                   dps: int | None = None, backend: str = "auto"):
     """Energy current J from the electrons into the modes, Eq. (8).
 
     ``J = sum_ab int_0^inf dw/(2pi) w Tr[(Pi^<_ab - Lambda^ab n_B(w, T_ph)) A_ph]``
@@ -286,8 +294,12 @@ def energy_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
     return res.J_by_channel if by_channel else res.J
 
 
-def particle_current(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
-                     by_channel=False, rtol=None, progress=None, dps=None, backend="auto"):
+def particle_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: ArrayLike,
+                     T_ph: ArrayLike, T_e: ArrayLike | None = None,
+                     T_L: ArrayLike | None = None, T_R: ArrayLike | None = None,
+                     by_channel: bool = False, rtol: float | None = None,
+                     progress: bool | None = None, dps: int | None = None,
+                     backend: str = "auto"):
     """Electron particle current from L to R (electrons per unit time).
 
     An emission in channel ab moves one electron from a to b, so

@@ -27,9 +27,11 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..ehp import CHANNELS
 from ..errors import ModeInstabilityError, ModelError, ParameterError, ValidityWarning
+from ..model import Junction, NumericJunction
 from .poles import pole_expansion
 from .backends import check_dps as _check_dps, resolve
 from .results import ChannelMapping
@@ -159,8 +161,11 @@ def _occupation_mp(omega, emission, damping, stable, dps):
     return n, t_eff
 
 
-def mode_occupation(model, mode=0, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None,
-                    unstable="raise", dps=None, backend="auto"):
+def mode_occupation(model: Junction | NumericJunction, mode: int = 0, *, mu_L: ArrayLike,
+                    mu_R: ArrayLike, T_ph: ArrayLike, T_e: ArrayLike | None = None,
+                    T_L: ArrayLike | None = None, T_R: ArrayLike | None = None,
+                    unstable: str = "raise", dps: int | None = None,
+                    backend: str = "auto") -> ModeOccupation:
     """Occupation ``n`` and effective temperature of mode ``mode`` with both baths.
 
     Parameters

@@ -19,9 +19,12 @@ a combination of digamma functions (:mod:`symehp.numeric.fermi_integrals`):
   ``Pi^< = d n_B(d) G/2pi``, so detailed balance stays exact).
 """
 
+from __future__ import annotations
+
 import warnings
 
 import numpy as np
+from numpy.typing import ArrayLike
 from .fermi_integrals import divided_difference, mixed_difference
 from .poles import pole_expansion
 from .backends import check_dps, resolve
@@ -29,6 +32,7 @@ from .quadrature import IntegrationWarning, graded_points, integrate_panels
 from .stats import fermi, x_bose
 from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
 from ..errors import ParameterError
+from ..model import Junction, NumericJunction
 from ..ehp import channel as _channel
 
 __all__ = ["ehp_dos", "emission_spectrum", "channel_spectra"]
@@ -397,8 +401,10 @@ def _public(model, ch, omega, mu_L, mu_R, T_e, T_L, T_R, which, dps=None, backen
     return dos if which == "dos" else pi_less
 
 
-def ehp_dos(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None, dps=None,
-            backend="auto"):
+def ehp_dos(model: Junction | NumericJunction, channel: str | int, omega: ArrayLike, *,
+            mu_L: ArrayLike, mu_R: ArrayLike, T_e: ArrayLike | None = None,
+            T_L: ArrayLike | None = None, T_R: ArrayLike | None = None, dps: int | None = None,
+            backend: str = "auto") -> np.ndarray:
     """Coupling-weighted EHP density of states ``Lambda^{ab}_mn(omega)``, Eq. (7).
 
     ``Lambda^{ab}_mn(w) = - int de/(2 pi) tr[M^m A_a(e) M^n A_b(e - w)]
@@ -435,8 +441,10 @@ def ehp_dos(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None, 
     return _public(model, channel, omega, mu_L, mu_R, T_e, T_L, T_R, "dos", dps, backend)
 
 
-def emission_spectrum(model, channel, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None,
-                      dps=None, backend="auto"):
+def emission_spectrum(model: Junction | NumericJunction, channel: str | int, omega: ArrayLike,
+                      *, mu_L: ArrayLike, mu_R: ArrayLike, T_e: ArrayLike | None = None,
+                      T_L: ArrayLike | None = None, T_R: ArrayLike | None = None,
+                      dps: int | None = None, backend: str = "auto") -> np.ndarray:
     """Emission spectrum ``Pi^<_{ab,mn}(omega)`` of an EHP channel.
 
     ``Pi^< = int de/(2 pi) tr[M^m A_a(e) M^n A_b(e - w)] f(e - mu_a, T_a) (1 - f(e - w - mu_b, T_b))``;
