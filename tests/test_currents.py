@@ -601,3 +601,35 @@ def test_numeric_junction_is_accepted_by_the_numeric_functions():
         symehp.mode_occupation(model, T_ph=0.05, **args).n
     with pytest.raises(symehp.ModelError, match="must be a symehp.Junction"):
         symehp.energy_current("model", T_ph=0.05, **args)
+
+
+def test_the_shortcuts_share_one_computation(monkeypatch):
+    """energy_current then particle_current with the same arguments run transport once;
+    different numbers (model or argument) run it again; what they hand out are copies."""
+    from symehp.numeric import currents
+    calls = []
+    real = currents.transport
+
+    def counting(*a, **kw):
+        calls.append(kw)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(currents, "transport", counting)
+    monkeypatch.setattr(currents, "_RECENT", {})
+    model = symehp.two_level(eps1=0.5, eps2=-0.5, gamma1=0.2, gamma2=0.2, m=0.1, omega=1.0,
+                             gamma_ph=0.05)
+    V = np.array([0.8, 1.2])
+    args = dict(mu_L=V / 2, mu_R=-V / 2, T_e=0.05, T_ph=0.05)
+    J = symehp.energy_current(model, **args)
+    I = symehp.particle_current(model, **args)
+    assert len(calls) == 1
+    ref = real(model, **args)
+    assert np.array_equal(J, ref.J) and np.array_equal(I, ref.I)
+    J[:] = 0.0                                   # the caller's copy, not the cache's
+    assert np.array_equal(symehp.energy_current(model, **args), ref.J) and len(calls) == 1
+    symehp.energy_current(model, **dict(args, T_ph=0.0500001))
+    assert len(calls) == 2
+    other = symehp.two_level(eps1=0.5, eps2=-0.5, gamma1=0.2, gamma2=0.2, m=0.1, omega=1.0,
+                             gamma_ph=0.0500001)
+    symehp.particle_current(other, **args)
+    assert len(calls) == 3

@@ -288,10 +288,13 @@ def energy_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
     the four channels and ``"total"``.  For the quadrature error estimate use
     :func:`transport` (``.error_J``).  ``dps``: evaluate with mpmath at that
     many decimal digits; ``backend``: the double-precision engine (see :func:`transport`).
+    :func:`transport` is the primary entry; this shortcut and
+    :func:`particle_current` called with the same model and arguments share one
+    computation (the last few results are kept, keyed on every number).
     """
-    res = transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L, T_R=T_R,
-                    rtol=rtol, progress=progress, dps=dps, backend=backend)
-    return res.J_by_channel if by_channel else res.J
+    res = _shared_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
+                            T_R=T_R, rtol=rtol, progress=progress, dps=dps, backend=backend)
+    return _copy(res.J_by_channel) if by_channel else _copy(res.J)
 
 
 def particle_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: ArrayLike,
@@ -310,6 +313,58 @@ def particle_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R
     ``dps``: evaluate with mpmath at that many decimal digits; ``backend``: the
     double-precision engine (see :func:`transport`).
     """
-    res = transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L, T_R=T_R,
-                    rtol=rtol, progress=progress, dps=dps, backend=backend)
-    return res.I_by_channel if by_channel else res.I
+    res = _shared_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
+                            T_R=T_R, rtol=rtol, progress=progress, dps=dps, backend=backend)
+    return _copy(res.I_by_channel) if by_channel else _copy(res.I)
+
+
+#: the last few results of the shortcuts: energy_current and particle_current with the
+#: same arguments share one transport computation (each would otherwise run all of it)
+_RECENT = {}
+_RECENT_SIZE = 4
+
+
+def _digest(value):
+    """Bytes that identify an argument's value exactly (None for the unhashable)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return repr((type(value).__name__, value)).encode()
+    try:
+        arr = np.asarray(value)
+    except Exception:                     # noqa: BLE001 - odd inputs: no caching, no harm
+        return None
+    if arr.dtype == object:
+        return None
+    return repr((arr.dtype.str, arr.shape)).encode() + arr.tobytes()
+
+
+def _shared_transport(model, *, progress, **kwargs):
+    """:func:`transport`, reused when the same model and arguments were just computed.
+
+    The key is the hash of every number of the model (``NumericJunction.key``) and
+    the exact bytes of every argument (``progress`` aside); results are kept for the
+    last ``_RECENT_SIZE`` calls, and the shortcuts hand out copies of them.
+    """
+    import hashlib
+    try:
+        numeric = numeric_model(model)
+    except Exception:                     # noqa: BLE001 - transport raises the clear error
+        numeric = None
+    parts = [_digest(kwargs[name]) for name in sorted(kwargs)]
+    if numeric is None or any(p is None for p in parts):
+        return transport(model, progress=progress, **kwargs)
+    key = (numeric.key, hashlib.sha256(b"|".join(parts)).hexdigest())
+    hit = _RECENT.get(key)
+    if hit is not None:
+        return hit
+    res = transport(model, progress=progress, **kwargs)
+    if len(_RECENT) >= _RECENT_SIZE:
+        _RECENT.pop(next(iter(_RECENT)))
+    _RECENT[key] = res
+    return res
+
+
+def _copy(value):
+    """A copy of a result's array (or mapping of arrays) for the caller to keep."""
+    if isinstance(value, dict):
+        return type(value)((k, _copy(v)) for k, v in value.items())
+    return value.copy() if isinstance(value, np.ndarray) else value
