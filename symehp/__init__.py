@@ -33,6 +33,8 @@ from .numeric import (ChannelMapping, ModeOccupation, TransportResult, ehp_dos,
                       emission_spectrum, energy_current, mode_occupation, particle_current,
                       transport)
 
+from .sweep import sweep
+
 from . import applications
 from .applications import (bias_response, cold_spot, eq9_coefficients, exceptional_point,
                            instability_bias, rectification, two_mode_dynamics)
@@ -47,6 +49,8 @@ __all__ = [
     # numbers
     "ehp_dos", "emission_spectrum", "energy_current", "particle_current", "transport",
     "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping",
+    # sweeps (xarray, optionally on Dask)
+    "sweep",
     # errors
     "SymehpError", "ModelError", "ParameterError", "ModeInstabilityError", "ProofError",
     # warnings

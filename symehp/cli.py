@@ -4,6 +4,8 @@
                        PNG figures with their CSV data
 ``symehp derive NAME`` print a closed form derived with SymPy (``--list``)
 ``symehp current``     J, I, per-channel J and mode occupation of a model
+``symehp sweep``       the same on a grid of bias, temperatures and model parameters,
+                       as a NetCDF (or Zarr) file of :func:`symehp.sweep`'s Dataset
 ``symehp verify``      run every analytic proof of :mod:`symehp.verify`
 ``symehp quickstart``  proofs plus a bias sweep of the two-level model
 
@@ -131,6 +133,197 @@ def _cmd_current(args):
     return cli_current.run(args)
 
 
+#: seconds ``symehp sweep --scheduler`` waits for the Dask scheduler
+SCHEDULER_TIMEOUT = 10
+#: ``--out`` suffixes written with ``Dataset.to_netcdf`` (and ``.zarr`` with ``to_zarr``)
+NETCDF_SUFFIXES = (".nc", ".nc4", ".cdf", ".netcdf")
+#: the sweep axes of ``symehp sweep`` (option -> keyword of symehp.sweep), in dimension order
+SWEEP_CONDITIONS = (("V", "V"), ("mu-L", "mu_L"), ("mu-R", "mu_R"), ("T-e", "T_e"),
+                    ("T-L", "T_L"), ("T-R", "T_R"), ("T-ph", "T_ph"))
+
+
+def _sweep_values(text):
+    """``"X"`` -> a float; ``"X1,X2,..."`` or ``"START:STOP:N"`` -> a 1-d array (an axis)."""
+    from .cli_current import parse_bias
+    values = parse_bias(text)
+    return float(values[0]) if ("," not in text and ":" not in text) else values
+
+
+def _sweep_param(text):
+    """``NAME=VALUES`` -> ``(name, value or axis)``."""
+    from .errors import ParameterError
+    name, sep, spec = str(text).partition("=")
+    name = name.strip()
+    if not sep or not name.isidentifier():
+        raise ParameterError(f"--param {text!r}: expected NAME=VALUE, NAME=V1,V2,... or "
+                             "NAME=START:STOP:N")
+    return name, _sweep_values(spec)
+
+
+def _sweep_argtype(func, option):
+    """argparse type: ``func``, its ParameterError a usage error naming ``option``."""
+    def convert(text):
+        from .errors import ParameterError
+        try:
+            return func(text)
+        except ParameterError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    convert.__name__ = option.lstrip("-")
+    return convert
+
+
+def _sweep_arguments(p):
+    """The options of ``symehp sweep``."""
+    p.description = ("Sweep J, I, J per channel and the mode occupations over a grid (one "
+                     "dimension per option given a list or range) and write the labelled "
+                     "Dataset of symehp.sweep (NetCDF, or Zarr for a .zarr name).")
+    p.epilog = ("examples: symehp sweep --V 0:2:101 --T-e 0.05,0.1 --out sweep.nc | symehp sweep "
+                "--model examples/models/two_level.toml --V 1 --param eps1=0:1:11 --out gate.nc "
+                "--scheduler tcp://host:8786. Dimensions: the conditions in the order V, mu_L, "
+                "mu_R, T_e, T_L, T_R, T_ph, then the --param names in the order given. "
+                + DEBUG_EPILOG)
+    p.allow_abbrev = False
+    p.add_argument("--model", metavar="FILE",
+                   help="model file, .json or .toml (default: the paper's two-level model)")
+    values = "one value, a list X1,X2,... or a range START:STOP:N (write --V=-1:1:5 for a "
+    for option, key in SWEEP_CONDITIONS:
+        what = {"V": "bias eV, mu_L = V/2 = -mu_R (default 0)",
+                "mu-L": "chemical potential of L (instead of --V)",
+                "mu-R": "chemical potential of R (instead of --V)",
+                "T-e": "electron temperature of both electrodes (default 0.05)",
+                "T-L": "temperature of L (instead of --T-e)",
+                "T-R": "temperature of R (instead of --T-e)",
+                "T-ph": "phonon-bath temperature (default 0.05)"}[option]
+        p.add_argument(f"--{option}", dest=f"sweep_{key}", metavar="X",
+                       type=_sweep_argtype(_sweep_values, f"--{option}"),
+                       help=f"{what}: {values}negative start)")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=X",
+                   type=_sweep_argtype(_sweep_param, "--param"),
+                   help="sweep a parameter of a two-level model (eps1, eps2, gamma1, gamma2, m, "
+                        "omega, gamma_ph, hopping): NAME=X, NAME=X1,X2,... or "
+                        "NAME=START:STOP:N; repeatable; needs a two-level model (a file with a "
+                        "[two_level] table, or no --model)")
+    p.add_argument("--quantities", default="J,I,J_channel,n", metavar="Q1,Q2",
+                   help="data variables: any of J, I, J_channel, n (default: all)")
+    p.add_argument("--chunks", type=int, default=None, metavar="N",
+                   help="parameter points per chunk (one vectorized call, one Dask task; "
+                        "default 256)")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="output file: .nc (NetCDF; netCDF3 through scipy when netCDF4 is not "
+                        "installed) or .zarr (needs zarr)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="run the chunks on the Dask scheduler at ADDRESS (e.g. "
+                        "tcp://127.0.0.1:8786; needs the extra dask)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def _sweep_output(path):
+    """The checked ``--out`` path and its writer (``"netcdf"`` or ``"zarr"``), before the work."""
+    import importlib.util
+
+    from .errors import ParameterError
+    out = Path(path).expanduser()
+    suffix = out.suffix.lower()
+    if suffix == ".zarr":
+        if importlib.util.find_spec("zarr") is None:
+            raise ParameterError(f"--out {path}: writing .zarr needs the zarr package, which is "
+                                 "not installed (pip install zarr); or write a .nc file")
+        kind = "zarr"
+    elif suffix in NETCDF_SUFFIXES:
+        kind = "netcdf"
+    else:
+        raise ParameterError(f"--out {path}: unknown file type {out.suffix or '(no extension)'!r}; "
+                             f"use {', '.join(NETCDF_SUFFIXES)} (NetCDF) or .zarr")
+    if out.is_dir() and kind == "netcdf":
+        raise OutputDirError(f"cannot write to {path}: is a directory")
+    writable_dir(out.parent if str(out.parent) else ".")
+    return out, kind
+
+
+def _sweep_model(args):
+    """``(model or factory, params, description)`` of ``--model`` and ``--param``."""
+    from .cli_current import TWO_LEVEL_DEFAULTS
+    from .errors import ParameterError
+    from .model import two_level
+    from . import modelfile
+    params = dict(args.param)
+    if len(params) != len(args.param):
+        raise ParameterError("--param: a parameter is given twice")
+    loaded = modelfile.read_model_file(args.model) if args.model is not None else None
+    if not params:
+        if loaded is None:
+            return two_level(**TWO_LEVEL_DEFAULTS), {}, {}, "two-level (paper figure parameters)"
+        return loaded.model, {}, loaded.conditions, loaded.source
+    allowed = modelfile.TWO_LEVEL_KEYS + ("hopping",)
+    unknown = [k for k in params if k not in allowed]
+    if unknown:
+        raise ParameterError(f"--param {', '.join(unknown)}: not a two-level parameter; "
+                             f"choose from {', '.join(allowed)}")
+    if loaded is None:
+        base, source = dict(TWO_LEVEL_DEFAULTS), "two-level (paper figure parameters)"
+    elif loaded.form == "two_level":
+        base, source = dict(modelfile._parse_file(Path(args.model))["two_level"]), loaded.source
+    else:
+        raise ParameterError(f"--param needs a two-level model: {loaded.source} is in the general "
+                             "form (H, gamma_L, ...), whose entries --param cannot address; use a "
+                             "file with a [two_level] table, or sweep it with symehp.sweep and a "
+                             "factory in Python")
+
+    def two_level_with(**p):
+        """The two-level model of the file (or the defaults) with the swept parameters."""
+        return modelfile._two_level_model({**base, **{k: float(v) for k, v in p.items()}}, source)
+    return two_level_with, params, loaded.conditions if loaded else {}, source
+
+
+def _cmd_sweep(args):
+    import importlib.util
+
+    from .errors import ParameterError
+    from .sweep import sweep
+    out, kind = _sweep_output(args.out)
+    model, params, defaults, source = _sweep_model(args)
+    given = {key: getattr(args, f"sweep_{key}") for _, key in SWEEP_CONDITIONS}
+    given = {k: v for k, v in given.items() if v is not None}
+    # the model file's conditions, then the defaults V = 0, T_e = T_ph = 0.05, fill what is missing
+    if not {"V", "mu_L", "mu_R"} & set(given):
+        bias = {k: v for k, v in defaults.items() if k in ("V", "mu_L", "mu_R")} or {"V": 0.0}
+        given.update(bias)
+    if not {"T_e", "T_L", "T_R"} & set(given):
+        temps = {k: v for k, v in defaults.items() if k in ("T_e", "T_L", "T_R")} or {"T_e": 0.05}
+        given.update(temps)
+    given.setdefault("T_ph", defaults.get("T_ph", 0.05))
+    conditions = {key: given[key] for _, key in SWEEP_CONDITIONS if key in given}
+    quantities = tuple(q.strip() for q in args.quantities.split(",") if q.strip())
+    client = None
+    if args.scheduler is not None:
+        if importlib.util.find_spec("distributed") is None:
+            raise ParameterError("--scheduler needs dask.distributed, which is not installed: "
+                                 "pip install -e '.[dask]' (or pip install 'dask[distributed]')")
+        from distributed import Client
+        try:
+            client = Client(args.scheduler, timeout=SCHEDULER_TIMEOUT)
+        except (OSError, TimeoutError, ValueError, TypeError) as exc:
+            raise ParameterError(f"cannot connect to the Dask scheduler at {args.scheduler}: "
+                                 f"{' '.join(str(exc).split()) or type(exc).__name__}") from None
+    try:
+        ds = sweep(model, **conditions, **params, quantities=quantities, chunks=args.chunks,
+                   client=client, progress=(not args.quiet) and sys.stderr.isatty())
+    finally:
+        if client is not None:
+            client.close()
+    ds.attrs["model_source"] = source
+    try:
+        if kind == "zarr":
+            ds.to_zarr(out, mode="w")
+        else:
+            ds.to_netcdf(out)
+    except OSError as exc:
+        raise OutputDirError(f"cannot write to {args.out}: {exc.strerror or exc}") from None
+    dims = ", ".join(f"{d}: {n}" for d, n in ds.sizes.items())
+    print(f"wrote {out} ({dims}; variables {', '.join(ds.data_vars)})")
+    return 0
+
+
 def _parser():
     parser = argparse.ArgumentParser(prog="symehp", description=__doc__.splitlines()[0],
                                      epilog=DEBUG_EPILOG)
@@ -158,6 +351,10 @@ def _parser():
     cli_current.add_arguments(p)
     p.epilog = f"{p.epilog}. {DEBUG_EPILOG}" if p.epilog else DEBUG_EPILOG
     p.set_defaults(func=_cmd_current)
+
+    p = sub.add_parser("sweep", help="J, I and occupations on a grid, to NetCDF (or Zarr)")
+    _sweep_arguments(p)
+    p.set_defaults(func=_cmd_sweep)
 
     p = sub.add_parser("verify", help="run the analytic proofs", epilog=DEBUG_EPILOG)
     p.add_argument("--latex", action="store_true", help="print each identity as LaTeX")

@@ -483,8 +483,8 @@ def general_route(monkeypatch, model, **kwargs):
     integrals for the removable singularities), at rtol = 1e-13."""
     fast = _currents.diagonal_spectra
 
-    def all_bad(dm, data, w, owner, *args):
-        values, bad = fast(dm, data, w, owner, *args)
+    def all_bad(dm, data, w, owner, *args, **kwargs):
+        values, bad = fast(dm, data, w, owner, *args, **kwargs)
         return values, np.ones_like(bad)
 
     with monkeypatch.context() as m:
@@ -633,3 +633,56 @@ def test_the_shortcuts_share_one_computation(monkeypatch):
                              gamma_ph=0.0500001)
     symehp.particle_current(other, **args)
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("T_ph", [0.05, 0.08])
+def test_intra_electrode_channels_in_balance_with_the_phonons_are_zero(monkeypatch, T_ph):
+    """At T_L = T_R = T_ph the LL and RR channels vanish identically and are not computed
+    (J_LL = J_RR = 0 exactly); the other channels and the totals equal the full
+    computation's (which gives LL and RR at round-off) to 1e-12 of the gross J.  At
+    T_ph != T_e nothing is skipped."""
+    from symehp.numeric import currents
+    rng = np.random.default_rng(4)
+    n, k = 5, 2
+    a = rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n))
+    p_l = rng.normal(size=(n, 2)) + 1j * rng.normal(size=(n, 2))
+    p_r = rng.normal(size=(n, 1)) + 1j * rng.normal(size=(n, 1))
+    m = [0.1 * (b + b.conj().T) / 2 for b in (rng.normal(size=(n, n)) + 1j * rng.normal(
+        size=(n, n)) for _ in range(k))]
+    model = symehp.Junction(0.25 * (a + a.conj().T), 0.2 * p_l @ p_l.conj().T,
+                            0.3 * p_r @ p_r.conj().T, m, [0.5, 1.5], [0.05, 0.05])
+    args = dict(mu_L=np.array([0.3, 0.7]), mu_R=np.array([-0.3, -0.1]), T_e=0.05, T_ph=T_ph,
+                rtol=1e-11)
+    fast = symehp.transport(model, **args)
+    monkeypatch.setattr(currents, "_balanced_channels", lambda *a: ())
+    full = symehp.transport(model, **args)
+    gross = np.max(np.abs([full.J_by_channel[c] for c in ("LL", "RR", "RL", "LR")]), axis=0)
+    for c in ("LL", "RR"):
+        if T_ph == 0.05:
+            assert np.all(fast.J_by_channel[c] == 0.0)
+            assert np.all(np.abs(full.J_by_channel[c]) <= 1e-12 * gross)
+        else:
+            assert np.all(np.abs(fast.J_by_channel[c]) > 1e-6 * gross)   # computed
+    for c in ("RL", "LR", "total"):
+        assert np.all(np.abs(fast.J_by_channel[c] - full.J_by_channel[c]) <= 1e-12 * gross)
+    assert np.allclose(fast.I, full.I, rtol=1e-11, atol=0)
+
+
+def test_a_points_result_does_not_depend_on_its_chunk():
+    """A chunk mixing points in balance with the phonons (T_e = T_ph) and points that
+    are not: every point's currents, channel by channel, are the bits of its own call."""
+    model = symehp.two_level(eps1=0.5, eps2=-0.4, gamma1=0.2, gamma2=0.3, m=0.1, omega=1.0,
+                             gamma_ph=0.05)
+    nm = model.numeric()
+    m = nm.M.copy()
+    m[0] = m[0] + np.diag([0.05, 0.08])          # diagonal couplings: LL, RR have weight
+    model = symehp.Junction(nm.H, nm.gamma_L, nm.gamma_R, m, nm.omega, nm.gamma_ph)
+    T_e = np.array([0.05, 0.07, 0.05])
+    V = np.array([0.6, 0.9, 1.3])
+    both = symehp.transport(model, mu_L=V / 2, mu_R=-V / 2, T_e=T_e, T_ph=0.05)
+    for i in range(3):
+        one = symehp.transport(model, mu_L=V[i] / 2, mu_R=-V[i] / 2, T_e=T_e[i], T_ph=0.05)
+        for c in ("LL", "RR", "RL", "LR", "total"):
+            assert both.J_by_channel[c][i] == one.J_by_channel[c], (i, c)
+        assert both.I[i] == one.I
+    assert both.J_by_channel["LL"][0] == 0.0 and both.J_by_channel["LL"][1] != 0.0

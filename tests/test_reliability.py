@@ -399,7 +399,8 @@ def test_a_channel_that_cancels_everywhere_is_not_judged_by_its_peak(monkeypatch
     monkeypatch.setattr(currents, "_integrand_factory", factory)
     original = currents.diagonal_spectra
 
-    def every_node_by_quadrature(dmodel, data, w, owner, point_scale=None, node_weight=None):
+    def every_node_by_quadrature(dmodel, data, w, owner, point_scale=None, node_weight=None,
+                                 ignore=None):
         values, bad = original(dmodel, data, w, owner)
         return values, np.ones_like(bad)
 

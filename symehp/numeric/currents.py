@@ -61,6 +61,17 @@ def mode_spectral_diagonal(numeric, omega):
 _SLOW_BATCH = 512
 
 
+def _balanced_channels(T_L, T_R, T_ph):
+    """The intra-electrode channels in detailed balance with the phonons at every point.
+
+    At ``T_a = T_ph``, ``Pi^<_aa = n_B(w, T_a) Lambda^aa = n_ph Lambda^aa`` (the
+    channel's chemical potential is 0), so the integrand of ``J_aa`` vanishes
+    identically: ``J_aa = 0`` exactly, and its spectra (half the work of a bias
+    point) need not be computed.
+    """
+    return tuple(name for name, T_a in (("LL", T_L), ("RR", T_R)) if np.all(T_a == T_ph))
+
+
 def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_ref,
                        engine="numpy"):
     """Vector integrand over w for a batch of parameter points.
@@ -74,8 +85,9 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
     ``engine``: ``"numpy"`` or ``"numba"`` (:func:`.backends.resolve`), for the fast route.
     """
     fast_point = (T_L == T_R) & (T_L > 0)
+    zero = _balanced_channels(T_L, T_R, T_ph)
     if fast_point.any():
-        dmodel = diagonal_model(expansion)
+        dmodel = diagonal_model(expansion, skip=zero)
         data = point_data(dmodel, mu_L, mu_R, np.where(fast_point, T_L, 1.0), engine)
     k = numeric.K
     # the largest |Lambda| (w + w n_ph) max_k A_ph,kk seen so far at each point, i.e. the
@@ -91,10 +103,15 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
         out = {ch.name: (np.zeros((w.size, k)), np.zeros((w.size, k)), np.zeros(w.size))
                for ch in CHANNELS}
         slow = ~fast_point[owner]
+        # per node: intra-electrode channels in balance with the phonons at its point (set
+        # to 0 below, whether computed or not: a point's result does not depend on the
+        # other points of its chunk)
+        balanced = {name: (T_a == T_ph)[owner] for name, T_a in (("LL", T_L), ("RR", T_R))}
         if not slow.all():
             fast = np.nonzero(~slow)[0]
             values, bad = diagonal_spectra(dmodel, data, w[fast], owner[fast], dos_scale,
-                                           weight[fast])
+                                           weight[fast],
+                                           ignore={n: b[fast] for n, b in balanced.items()})
             for name, (dos, emit) in values.items():
                 out[name][0][fast] = dos
                 out[name][1][fast] = emit
@@ -103,16 +120,24 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
         # in batches: at unequal temperatures each node is an energy quadrature
         for start in range(0, slow_nodes.size, _SLOW_BATCH):
             idx = slow_nodes[start:start + _SLOW_BATCH]
-            o = owner[idx]
             for c, ch in enumerate(CHANNELS):
+                sub = idx
+                if ch.name in balanced:
+                    sub = idx[~balanced[ch.name][idx]]
+                if not sub.size:
+                    continue
+                o = owner[sub]
                 dos, pi_less, err = channel_spectra(
-                    expansion, ch, w[idx], mu_L[o], mu_R[o], T_L[o], T_R[o],
-                    scale=SCALE_SHARE * dos_scale[o, c] / weight[idx], errors=True)
+                    expansion, ch, w[sub], mu_L[o], mu_R[o], T_L[o], T_R[o],
+                    scale=SCALE_SHARE * dos_scale[o, c] / weight[sub], errors=True)
                 np.maximum.at(dos_scale[:, c], o,
-                              np.max(np.abs(dos), axis=(-2, -1)) * weight[idx])
-                out[ch.name][0][idx] = np.real(np.diagonal(dos, axis1=-2, axis2=-1))
-                out[ch.name][1][idx] = np.real(np.diagonal(pi_less, axis1=-2, axis2=-1))
-                out[ch.name][2][idx] = err
+                              np.max(np.abs(dos), axis=(-2, -1)) * weight[sub])
+                out[ch.name][0][sub] = np.real(np.diagonal(dos, axis1=-2, axis2=-1))
+                out[ch.name][1][sub] = np.real(np.diagonal(pi_less, axis1=-2, axis2=-1))
+                out[ch.name][2][sub] = err
+        for name, nodes in balanced.items():
+            for part in out[name]:
+                part[nodes] = 0.0
         return out
 
     def integrand(w, owner):

@@ -36,6 +36,8 @@ than :data:`.spectra.MAX_CANCELLATION` are flagged for the general route.
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 
 from ..ehp import CHANNELS
@@ -110,15 +112,24 @@ class DiagonalModel:
 _MODELS = {}
 
 
-def diagonal_model(expansion):
-    """The (cached) :class:`DiagonalModel` of a pole expansion."""
+def diagonal_model(expansion, skip=()):
+    """The (cached) :class:`DiagonalModel` of a pole expansion.
+
+    ``skip``: names of channels to leave out (their spectra are then not computed;
+    e.g. an intra-electrode channel in detailed balance with the phonons).
+    """
     key = id(expansion)
     cached = _MODELS.get(key)
     if cached is None or cached[0] is not expansion:
         if len(_MODELS) > 64:
             _MODELS.clear()
         cached = _MODELS[key] = (expansion, DiagonalModel(expansion))
-    return cached[1]
+    full = cached[1]
+    if not skip:
+        return full
+    part = copy.copy(full)
+    part.channels = [entry for entry in full.channels if entry[0].name not in skip]
+    return part
 
 
 def _phi_lower(x, tau):
@@ -205,7 +216,7 @@ def block_size(model, engine="numpy"):
     return int(np.clip(budget // per_node, 1, _BLOCK))
 
 
-def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None):
+def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None, ignore=None):
     """Mode-diagonal ``(Lambda_kk, Pi^<_kk)`` of every channel with non-zero traces.
 
     Parameters
@@ -232,6 +243,10 @@ def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None):
         ``Lambda`` under a sharp mode (weight 1e4) would be judged against a
         peak of ``Lambda`` far from every mode (weight 1e-6).
 
+    ignore : dict channel name -> (M,) bool, optional
+        Nodes whose values of that channel the caller does not need (it sets
+        them itself): their cancellation does not flag the node.
+
     Returns
     -------
     spectra : dict channel name -> (dos, emission), each (M, K) float
@@ -257,7 +272,12 @@ def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None):
         for j, c in enumerate(columns):
             np.maximum.at(point_scale[:, c], owner, top[:, j] * weight)
             top[:, j] = np.maximum(top[:, j], SCALE_SHARE * point_scale[owner, c] / weight)
-    bad = np.any((big > MAX_CANCELLATION * top) & (big > 0), axis=-1)
+    cancels = (big > MAX_CANCELLATION * top) & (big > 0)
+    if ignore:
+        for j, (ch, *_) in enumerate(model.channels):
+            if ch.name in ignore:
+                cancels[:, j] &= ~np.asarray(ignore[ch.name], bool)
+    bad = np.any(cancels, axis=-1)
     return spectra, bad
 
 
