@@ -144,3 +144,20 @@ def adaptive_gauss(f, edges, rtol, max_rounds=60):
         a, b = np.concatenate([a[bad], mid[bad]]), np.concatenate([mid[bad], b[bad]])
         coarse = np.concatenate([left[bad], right[bad]])
     raise RuntimeError(f"adaptive_gauss did not reach rtol={rtol} in {max_rounds} rounds")
+
+
+def random_junction(n, k, seed):
+    """A random numeric Junction: Hermitian H with hopping (scale 0.5), non-diagonal
+    broadenings of rank 2 (L) and 1 (R), k complex Hermitian couplings (scale 0.1),
+    mode frequencies 0.5-1.5, gamma_ph = 0.05."""
+    rng = np.random.default_rng(seed)
+
+    def hermitian(scale):
+        a = rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n))
+        return scale * (a + a.conj().T) / 2
+
+    p_l = rng.normal(size=(n, 2)) + 1j * rng.normal(size=(n, 2))
+    p_r = rng.normal(size=(n, 1)) + 1j * rng.normal(size=(n, 1))
+    return symehp.Junction(hermitian(0.5), 0.2 * p_l @ p_l.conj().T, 0.3 * p_r @ p_r.conj().T,
+                           np.array([hermitian(0.1) for _ in range(k)]),
+                           np.linspace(0.5, 1.5, k), np.full(k, 0.05))

@@ -20,25 +20,12 @@ from symehp.numeric import backends
 from symehp.numeric.diagonal_spectra import diagonal_model, diagonal_spectra, point_data
 from symehp.numeric.poles import pole_expansion
 
+from _shared import random_junction as random_model  # noqa: E402
+
 numba = pytest.importorskip("numba")
 #: the two-level model of the sweep benchmark: on the paper's resonance (eps1 - eps2 = Omega)
 PAPER = dict(eps1=0.5, eps2=-0.5, gamma1=0.2, gamma2=0.2, m=0.1, omega=1.0, gamma_ph=0.05)
 kernels = backends.kernels()
-
-
-def random_model(n, k, seed):
-    """Hopping H, non-diagonal (rank 2 and 1) broadenings, complex mode couplings."""
-    rng = np.random.default_rng(seed)
-
-    def hermitian(scale):
-        a = rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n))
-        return scale * (a + a.conj().T) / 2
-
-    p_l = rng.normal(size=(n, 2)) + 1j * rng.normal(size=(n, 2))
-    p_r = rng.normal(size=(n, 1)) + 1j * rng.normal(size=(n, 1))
-    return symehp.Junction(hermitian(0.5), 0.2 * p_l @ p_l.conj().T, 0.3 * p_r @ p_r.conj().T,
-                           np.array([hermitian(0.1) for _ in range(k)]),
-                           np.linspace(0.5, 1.5, k), np.full(k, 0.05))
 
 
 # ----------------------------------------------------------------------------- dispatch

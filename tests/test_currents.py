@@ -642,15 +642,8 @@ def test_intra_electrode_channels_in_balance_with_the_phonons_are_zero(monkeypat
     computation's (which gives LL and RR at round-off) to 1e-12 of the gross J.  At
     T_ph != T_e nothing is skipped."""
     from symehp.numeric import currents
-    rng = np.random.default_rng(4)
-    n, k = 5, 2
-    a = rng.normal(size=(n, n)) + 1j * rng.normal(size=(n, n))
-    p_l = rng.normal(size=(n, 2)) + 1j * rng.normal(size=(n, 2))
-    p_r = rng.normal(size=(n, 1)) + 1j * rng.normal(size=(n, 1))
-    m = [0.1 * (b + b.conj().T) / 2 for b in (rng.normal(size=(n, n)) + 1j * rng.normal(
-        size=(n, n)) for _ in range(k))]
-    model = symehp.Junction(0.25 * (a + a.conj().T), 0.2 * p_l @ p_l.conj().T,
-                            0.3 * p_r @ p_r.conj().T, m, [0.5, 1.5], [0.05, 0.05])
+    from _shared import random_junction
+    model = random_junction(5, 2, 4)
     args = dict(mu_L=np.array([0.3, 0.7]), mu_R=np.array([-0.3, -0.1]), T_e=0.05, T_ph=T_ph,
                 rtol=1e-11)
     fast = symehp.transport(model, **args)

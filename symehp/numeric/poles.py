@@ -302,8 +302,7 @@ def expand(H, gamma_L, gamma_R, M, *, backend, model=None) -> PoleExpansion:
     """
     if backend == "numpy":
         h_eff = H - 0.5j * (gamma_L + gamma_R)
-        z, right, left, basis = _numpy_eigensystem(h_eff)
-        check_level_widths(H, gamma_L + gamma_R, M)
+        z, right, left, basis = _numpy_eigensystem(h_eff, gamma_L + gamma_R, M)
     elif backend == "mpmath":
         import mpmath as mp
         h_eff = H - (gamma_L + gamma_R) * mp.mpc(0, 0.5)
@@ -352,13 +351,17 @@ def check_level_widths(H, gamma, M):
     """
     h_eff = H - 0.5j * gamma
     z, right = np.linalg.eig(h_eff)
-    norms = np.einsum("ij,ij->j", right.conj(), right).real
-    width = np.einsum("ij,ik,kj->j", right.conj(), gamma, right).real / norms
-    scale = max(1.0, float(np.abs(h_eff).max()))
     try:
         left = np.linalg.inv(right)
     except np.linalg.LinAlgError:
         return np.zeros(0, int)              # defective: the expansion itself raises
+    return _check_eigenstates(z, right, left, gamma, M, max(1.0, float(np.abs(h_eff).max())))
+
+
+def _check_eigenstates(z, right, left, gamma, M, scale):
+    """:func:`check_level_widths` on a given eigensystem of ``H_eff`` (all N levels)."""
+    norms = np.einsum("ij,ij->j", right.conj(), right).real
+    width = np.einsum("ij,ik,kj->j", right.conj(), gamma, right).real / norms
     coupling = np.zeros(z.size)
     for mat in M:
         nz = np.asarray(mat != 0)
@@ -392,9 +395,11 @@ def check_level_widths(H, gamma, M):
     return bad
 
 
-def _numpy_eigensystem(h_eff):
+def _numpy_eigensystem(h_eff, gamma=None, M=None):
     """``(z, R, L, basis)`` of the broadened levels, double precision, with the
-    exceptional-point check of :data:`MAX_CONDITION`."""
+    exceptional-point check of :data:`MAX_CONDITION` and, given ``gamma`` and
+    ``M``, the validity check of the level widths (:func:`check_level_widths`)
+    on the same eigensystem."""
     z, right = np.linalg.eig(h_eff)
     scale = max(1.0, float(np.abs(h_eff).max()))
     cond = np.linalg.cond(right)
@@ -406,6 +411,8 @@ def _numpy_eigensystem(h_eff):
             "away from the exceptional point")
     keep = z.imag < -DECOUPLED * scale      # decoupled levels: zero spectral weight
     left = np.linalg.inv(right)
+    if gamma is not None:
+        _check_eigenstates(z, right, left, gamma, M, scale)
     z, right, left = z[keep], right[:, keep], left[keep, :]
     basis = None if keep.all() else np.linalg.qr(right)[0]
     return z, right, left, basis
