@@ -33,10 +33,11 @@ from .breakpoints import (CUTOFF_TAILS as _CUTOFF_TAILS, frequency_edges as _edg
                           refined_edges as _refined_edges, resonance_points as _resonance_points)
 from .poles import pole_expansion
 from .quadrature import integrate_panels
-from .results import PROMISED_RTOL, RTOL, ChannelMapping, TransportResult
-from .diagonal_spectra import SCALE_SHARE, diagonal_model, diagonal_spectra, point_data
+from .results import CHANNEL_FLOOR, PROMISED_RTOL, RTOL, ChannelMapping, TransportResult
+from .diagonal_spectra import (SCALE_SHARE, channel_scales, diagonal_model,
+                               diagonal_spectra, point_data)
 from .spectra import channel_spectra
-from .stats import x_bose
+from .stats import bose, x_bose
 from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
 from ..errors import ParameterError
 from ..model import Junction, NumericJunction
@@ -120,7 +121,10 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
         # in batches: at unequal temperatures each node is an energy quadrature
         for start in range(0, slow_nodes.size, _SLOW_BATCH):
             idx = slow_nodes[start:start + _SLOW_BATCH]
-            for c, ch in enumerate(CHANNELS):
+            # the inter-electrode channels first: under bias they carry the flow, and a
+            # channel far below the largest one is judged against that (channel_scales)
+            for c in _SLOW_ORDER:
+                ch = CHANNELS[c]
                 sub = idx
                 if ch.name in balanced:
                     sub = idx[~balanced[ch.name][idx]]
@@ -129,9 +133,10 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
                 o = owner[sub]
                 dos, pi_less, err = channel_spectra(
                     expansion, ch, w[sub], mu_L[o], mu_R[o], T_L[o], T_R[o],
-                    scale=SCALE_SHARE * dos_scale[o, c] / weight[sub], errors=True)
+                    scale=SCALE_SHARE * channel_scales(dos_scale[o])[:, c] / weight[sub, c],
+                    errors=True)
                 np.maximum.at(dos_scale[:, c], o,
-                              np.max(np.abs(dos), axis=(-2, -1)) * weight[sub])
+                              np.max(np.abs(dos), axis=(-2, -1)) * weight[sub, c])
                 out[ch.name][0][sub] = np.real(np.diagonal(dos, axis1=-2, axis2=-1))
                 out[ch.name][1][sub] = np.real(np.diagonal(pi_less, axis1=-2, axis2=-1))
                 out[ch.name][2][sub] = err
@@ -151,9 +156,8 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
         gross_e = np.zeros(flat_w.shape)
         gross_a = np.zeros(flat_w.shape)
         flows, flow_size = {}, {}
-        # how much Lambda counts at each node (> 0; tiny where nothing counts)
-        weight = (flat_w + w_nph) * np.max(a_ph, axis=-1, initial=0.0)
-        weight = np.maximum(weight, 1e-30 * np.max(weight, initial=0.0) + 1e-300)
+        weight = _lambda_weights(flat_w, w_nph, a_ph, node_owner, mu_L, mu_R, T_L,
+                                 fast_point)
         values = spectra(flat_w, node_owner, weight)
         for ch in CHANNELS:
             dos_k, em_k, _ = values[ch.name]
@@ -179,10 +183,38 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
     return integrand
 
 
+def _lambda_weights(w, w_nph, a_ph, owner, mu_L, mu_R, T_e, equal_t):
+    """How much each channel's ``Lambda`` counts in the currents at each node: (M, 4), > 0.
+
+    ``Lambda`` enters Eq. (8) through absorption, ``w n_ph Lambda A_ph``, and, at equal
+    electrode temperatures, through emission, ``w Pi^< A_ph`` with ``Pi^< = n_B(w -
+    mu_ab, T) Lambda``: its weight is ``w (min(1, |n_B(w - mu_ab, T)|) + n_ph) max_k
+    A_ph,kk`` (``|n_B| >= 1`` below ``mu_ab``, where the emission is of the size of
+    Lambda, and Boltzmann-small above it, where a weight of 1 would let the round-off
+    of the nodes far above mu_ab be judged against a peak of Lambda that no current
+    sees).  At unequal temperatures (``Pi^<`` computed apart) the emission factor is 1.
+    Floored at 1e-30 of the largest weight of the batch (tiny where nothing counts).
+    """
+    a_max = np.max(a_ph, axis=-1, initial=0.0)
+    out = np.empty((w.size, len(CHANNELS)))
+    mus = {"L": mu_L[owner], "R": mu_R[owner]}
+    for c, ch in enumerate(CHANNELS):
+        d = w - (mus[ch.alpha] - mus[ch.beta])
+        emit = np.ones(w.size)
+        fast = equal_t[owner] & (d > 0)
+        if fast.any():
+            emit[fast] = np.minimum(1.0, bose(d[fast], T_e[owner][fast]))
+        out[:, c] = (w * emit + w_nph) * a_max
+    return np.maximum(out, 1e-30 * np.max(out, initial=0.0) + 1e-300)
+
+
+#: the order in which the slow route computes the channels (indices into CHANNELS)
+_SLOW_ORDER = [[ch.name for ch in CHANNELS].index(name) for name in ("RL", "LR", "LL", "RR")]
+
 #: error control per channel (J_LL; J_RR; J_RL, I_RL; J_LR, I_LR; the gross flows), each
 #: relative to its own size but never to less than 1e-3 of the largest component
 _GROUPS = [[0], [1], [2, 4], [3, 5], [6, 7]]
-_GROUP_FLOOR = 1e-3
+_GROUP_FLOOR = CHANNEL_FLOOR
 
 #: parameter points integrated together (bounds the memory of one vectorized call)
 _CHUNK = 256
@@ -203,8 +235,9 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
         Chemical potentials (energy units; bias ``eV = mu_L - mu_R``).
     T_ph : array_like
         Phonon-bath temperature (``>= 0``).
-    T_e or (T_L, T_R) : array_like
-        Electron temperature of both electrodes, or of each (``>= 0``).
+    T_e, T_L, T_R : array_like
+        Electron temperature: ``T_e`` of both electrodes, or ``T_L`` and ``T_R``
+        of each (``>= 0``; see :mod:`symehp.conditions`).
     rtol : float, optional
         Relative tolerance of the frequency integral: for each channel's
         ``J_ab`` and ``I_ab`` relative to their own size, or to 1e-3 of the

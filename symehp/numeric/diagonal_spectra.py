@@ -41,6 +41,7 @@ import copy
 import numpy as np
 
 from ..ehp import CHANNELS
+from .results import CHANNEL_FLOOR
 from .fermi_integrals import (CLOSE, _HUGE, parallelogram_mean, psi_half, segment_mean,
                               singularity_distance)
 
@@ -235,13 +236,15 @@ def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None, 
         that scale, not against its own value: far beyond the band the
         spectra are 1e-12 of their peak, and their last digits do not matter
         for any integral over frequency.
-    node_weight : (M,) float, optional
+    node_weight : (M,) or (M, 4) float, optional
         How much each node's ``Lambda`` counts in that integral (e.g.
         ``(w + w n_ph) max_k A_ph,kk``, > 0): ``point_scale`` then holds the
         largest weighted ``|Lambda| * node_weight``, and a node's round-off is
         judged against ``point_scale / node_weight``.  Without it a tiny
         ``Lambda`` under a sharp mode (weight 1e4) would be judged against a
-        peak of ``Lambda`` far from every mode (weight 1e-6).
+        peak of ``Lambda`` far from every mode (weight 1e-6).  (M, 4): one
+        weight per channel (``CHANNELS`` order), e.g. with the channel's own
+        emission factor.
 
     ignore : dict channel name -> (M,) bool, optional
         Nodes whose values of that channel the caller does not need (it sets
@@ -268,10 +271,14 @@ def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None, 
     big = np.concatenate([part[2] for part in parts])       # gross pole-pair sums, same units
     if point_scale is not None:
         weight = np.ones(w.size) if node_weight is None else np.asarray(node_weight, float)
+        if weight.ndim == 1:
+            weight = np.broadcast_to(weight[:, None], (w.size, len(CHANNELS)))
         columns = [_CHANNEL_INDEX[ch.name] for ch, *_ in model.channels]
         for j, c in enumerate(columns):
-            np.maximum.at(point_scale[:, c], owner, top[:, j] * weight)
-            top[:, j] = np.maximum(top[:, j], SCALE_SHARE * point_scale[owner, c] / weight)
+            np.maximum.at(point_scale[:, c], owner, top[:, j] * weight[:, c])
+        scales = channel_scales(point_scale)[owner]
+        for j, c in enumerate(columns):
+            top[:, j] = np.maximum(top[:, j], SCALE_SHARE * scales[:, c] / weight[:, c])
     cancels = (big > MAX_CANCELLATION * top) & (big > 0)
     if ignore:
         for j, (ch, *_) in enumerate(model.channels):
@@ -279,6 +286,16 @@ def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None, 
                 cancels[:, j] &= ~np.asarray(ignore[ch.name], bool)
     bad = np.any(cancels, axis=-1)
     return spectra, bad
+
+
+def channel_scales(point_scale):
+    """The size that each channel's ``Lambda`` is judged against, (B, 4) from ``point_scale``
+    (B, 4): its own largest weighted value, but at least ``CHANNEL_FLOOR`` of the
+    largest channel's at the same point, the share below which the currents do not
+    control a channel (:data:`.results.CHANNEL_FLOOR`)."""
+    point_scale = np.asarray(point_scale, float)
+    largest = np.max(point_scale, axis=-1, keepdims=True, initial=0.0)
+    return np.maximum(point_scale, CHANNEL_FLOOR * largest)
 
 
 #: a node's round-off is judged against this share of the largest weighted Lambda: the

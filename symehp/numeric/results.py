@@ -12,12 +12,16 @@ import numpy as np
 
 from ..ehp import CHANNELS
 
-__all__ = ["ChannelMapping", "TransportResult", "RTOL", "PROMISED_RTOL"]
+__all__ = ["ChannelMapping", "TransportResult", "RTOL", "PROMISED_RTOL", "CHANNEL_FLOOR"]
 
 #: default relative tolerance of the frequency integral ...
 RTOL = 1e-10
 #: ... and the accuracy it promises: with the default rtol, a warning only below this
 PROMISED_RTOL = 1e-8
+#: each channel's part of a current is controlled to rtol of its own size, but never
+#: tighter than rtol times this share of the largest channel (a channel 1e-6 of the
+#: others does not set the accuracy of the total)
+CHANNEL_FLOOR = 1e-3
 
 
 class ChannelMapping(dict):
