@@ -59,7 +59,7 @@ def run(repeat, chunks):
 
     t0 = time.perf_counter()
     cluster = LocalCluster(n_workers=WORKERS, threads_per_worker=1, processes=True,
-                           dashboard_address=None)
+                           dashboard_address=":0")
     client = Client(cluster)
     t_start = time.perf_counter() - t0
     try:

@@ -30,6 +30,7 @@ import sys
 
 import numpy as np
 
+from .conditions import CONDITIONS, resolve_conditions
 from .ehp import CHANNELS
 from .errors import ParameterError, SymehpError
 from .model import two_level
@@ -186,33 +187,24 @@ def _build_model(args):
     return model, label, {}
 
 
-def _bias(args, defaults):
-    """``(mu_L, mu_R)`` arrays: options override the file's V or mu_L/mu_R, else V = 0."""
-    if args.V is not None and (args.mu_L is not None or args.mu_R is not None):
-        raise ParameterError("give either --V or --mu-L/--mu-R, not both")
-    if args.V is not None:
-        return args.V / 2, 0.0 - args.V / 2          # 0.0 - x: no -0.0 at V = 0
-    if "V" in defaults:
-        mu_L, mu_R = defaults["V"] / 2, 0.0 - defaults["V"] / 2
-    else:
-        mu_L, mu_R = defaults.get("mu_L", 0.0), defaults.get("mu_R", 0.0)
-    mu_L = mu_L if args.mu_L is None else args.mu_L
-    mu_R = mu_R if args.mu_R is None else args.mu_R
-    return np.array([mu_L]), np.array([mu_R])
+def _option(name):
+    """How the condition ``name`` is spelled on the command line (``--T-e``)."""
+    return "--" + name.replace("_", "-")
 
 
-def _temperatures(args, defaults):
-    """``(T_L, T_R, T_ph)``: options override the file's values, else 0.05."""
-    if args.T_e is not None and (args.T_L is not None or args.T_R is not None):
-        raise ParameterError("give either --T-e or --T-L/--T-R, not both")
-    t_e = defaults.get("T_e", DEFAULT_TEMPERATURE)
-    t_l, t_r = defaults.get("T_L", t_e), defaults.get("T_R", t_e)
-    if args.T_e is not None:
-        t_l = t_r = args.T_e
-    t_l = t_l if args.T_L is None else args.T_L
-    t_r = t_r if args.T_R is None else args.T_R
-    t_ph = defaults.get("T_ph", DEFAULT_TEMPERATURE) if args.T_ph is None else args.T_ph
-    return t_l, t_r, t_ph
+def _conditions(args, defaults):
+    """``(mu_L, mu_R, T_L, T_R, T_ph)``: the options over the file's conditions, else
+    ``V = 0`` and ``T_e = T_ph = 0.05`` (:func:`symehp.conditions.resolve_conditions`;
+    an option overrides exactly what it names).  ``mu_L`` and ``mu_R`` are 1-d arrays
+    (one entry per bias value)."""
+    given = {name: getattr(args, name) for name in CONDITIONS}
+    out = resolve_conditions(given, defaults,
+                             fallback={"V": 0.0, "T_e": DEFAULT_TEMPERATURE,
+                                       "T_ph": DEFAULT_TEMPERATURE},
+                             spell=_option)
+    mu_L, mu_R = np.broadcast_arrays(np.atleast_1d(np.asarray(out["mu_L"], float)),
+                                     np.atleast_1d(np.asarray(out["mu_R"], float)))
+    return mu_L, mu_R, out["T_L"], out["T_R"], out["T_ph"]
 
 
 def _modes(args, model):
@@ -333,8 +325,7 @@ def run(args):
     """Run ``symehp current``; returns the exit code (0 ok, 2 bad input)."""
     try:
         model, label, defaults = _build_model(args)
-        mu_L, mu_R = _bias(args, defaults)
-        t_l, t_r, t_ph = _temperatures(args, defaults)
+        mu_L, mu_R, t_l, t_r, t_ph = _conditions(args, defaults)
         modes = _modes(args, model)
         points = evaluate(model, mu_L, mu_R, T_L=t_l, T_R=t_r, T_ph=t_ph, modes=modes)
     except SymehpError as exc:

@@ -56,6 +56,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .conditions import CONDITIONS, check_conditions
 from .errors import ModelError
 from .model import Junction, two_level
 
@@ -67,7 +68,7 @@ TWO_LEVEL_KEYS = ("eps1", "eps2", "gamma1", "gamma2", "m", "omega", "gamma_ph")
 #: required keys of the general form
 GENERAL_KEYS = ("H", "gamma_L", "gamma_R", "M", "omega", "gamma_ph")
 #: allowed keys of the ``conditions`` table
-CONDITION_KEYS = ("V", "mu_L", "mu_R", "T_e", "T_L", "T_R", "T_ph")
+CONDITION_KEYS = CONDITIONS
 _TOP_KEYS = ("description", "two_level", "conditions") + GENERAL_KEYS
 _SUFFIXES = (".json", ".toml")
 
@@ -287,14 +288,7 @@ def _conditions(table, source):
         if out.get(key, 0.0) < 0:
             raise ModelError(f"{source}: conditions.{key}: must be >= 0 (a temperature), "
                              f"got {out[key]}")
-    if "V" in out and ("mu_L" in out or "mu_R" in out):
-        raise ModelError(f"{source}: conditions: give either V or mu_L and mu_R, not both")
-    if ("mu_L" in out) != ("mu_R" in out):
-        raise ModelError(f"{source}: conditions: give mu_L and mu_R together")
-    if "T_e" in out and ("T_L" in out or "T_R" in out):
-        raise ModelError(f"{source}: conditions: give either T_e or T_L and T_R, not both")
-    if ("T_L" in out) != ("T_R" in out):
-        raise ModelError(f"{source}: conditions: give T_L and T_R together")
+    check_conditions(out, complete=False, error=ModelError, where=f"{source}: conditions")
     return out
 
 

@@ -21,9 +21,11 @@ from __future__ import annotations
 import inspect
 import json
 import sys
+import warnings
 
 import numpy as np
 
+from .conditions import CONDITIONS, DESCRIPTIONS, check_conditions
 from .ehp import CHANNELS
 from .errors import ParameterError
 from .model import Junction
@@ -46,15 +48,7 @@ CONVENTIONS = ("symehp conventions (docs/conventions.md): hbar = e = k_B = 1, en
                "mu_L = V/2, mu_R = -V/2")
 
 #: the operating conditions that may be swept: name -> (long name, is a temperature)
-_CONDITIONS = {
-    "V": ("bias eV = mu_L - mu_R (mu_L = V/2, mu_R = -V/2)", False),
-    "mu_L": ("chemical potential of electrode L", False),
-    "mu_R": ("chemical potential of electrode R", False),
-    "T_e": ("electron temperature of both electrodes", True),
-    "T_L": ("temperature of electrode L", True),
-    "T_R": ("temperature of electrode R", True),
-    "T_ph": ("temperature of the phonon bath", True),
-}
+_CONDITIONS = {name: (DESCRIPTIONS[name], name.startswith("T_")) for name in CONDITIONS}
 _ENERGY = "energy (model units)"
 _CURRENT_UNITS = "energy/time (model units, hbar = 1)"
 _RATE_UNITS = "electrons/time (model units, hbar = 1)"
@@ -118,21 +112,7 @@ def _check_conditions(given):
     for name, value in given.items():
         if value is not None:
             values[name] = _axis(value, name, temperature=_CONDITIONS[name][1])[0]
-    has = values.__contains__
-    if has("V") and (has("mu_L") or has("mu_R")):
-        raise ParameterError("give either V (mu_L = V/2, mu_R = -V/2) or mu_L and mu_R, not both")
-    if not has("V") and not (has("mu_L") and has("mu_R")):
-        missing = [n for n in ("mu_L", "mu_R") if not has(n)]
-        raise ParameterError("bias missing: give V (mu_L = V/2, mu_R = -V/2), or both mu_L and "
-                             f"mu_R (missing {', '.join(missing)})")
-    if has("T_e") and (has("T_L") or has("T_R")):
-        raise ParameterError("give either T_e (both electrodes) or T_L and T_R, not both")
-    if not has("T_e") and not (has("T_L") and has("T_R")):
-        missing = [n for n in ("T_L", "T_R") if not has(n)]
-        raise ParameterError("electron temperature missing: give T_e, or both T_L and T_R "
-                             f"(missing {', '.join(missing)})")
-    if not has("T_ph"):
-        raise ParameterError("T_ph (the phonon-bath temperature) is required")
+    check_conditions(values)
     return values
 
 
@@ -214,6 +194,26 @@ def _evaluate_chunk(model, mu_L, mu_R, T_L, T_R, T_ph, quantities, rtol, backend
                                              backend=backend).n
                              for k in range(model.K)], axis=-1)
     return {k: np.asarray(v, float).reshape(mu_L.shape + np.shape(v)[1:]) for k, v in out.items()}
+
+
+def _chunk_on_worker(*args):
+    """:func:`_evaluate_chunk` on a Dask worker: ``(result, warnings)``, the warnings it
+    raised as ``(category, message)`` pairs, so the client can raise them where the
+    user sees them (a worker's own warnings go to its log, if anywhere)."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = _evaluate_chunk(*args)
+    return out, [(w.category, str(w.message)) for w in caught]
+
+
+def _reraise(raised):
+    """Raise the warnings of the chunks (lists of ``(category, message)``) on the client,
+    each distinct one once, in chunk order."""
+    seen = set()
+    for category, message in (w for chunk in raised for w in chunk):
+        if (category, message) not in seen:
+            seen.add((category, message))
+            warnings.warn(f"{message} (in a sweep task on a Dask worker)", category, stacklevel=3)
 
 
 # ---------------------------------------------------------------- attributes
@@ -438,14 +438,15 @@ def sweep(model_or_factory, /, **kwargs):
         parts = [_evaluate_chunk(*chunk_args(m, s), quantities, rtol, engine) for m, s in todo]
     else:
         scattered = client.scatter(models, hash=False)
-        futures = [client.submit(_evaluate_chunk, scattered[m],
+        futures = [client.submit(_chunk_on_worker, scattered[m],
                                  *[p[s:s + chunk] for p in points], quantities, rtol, engine,
                                  pure=False)
                    for m, s in tasks]
         if opts["progress"]:
             from distributed import progress as dask_progress
             dask_progress(futures)
-        parts = client.gather(futures)
+        parts, raised = zip(*client.gather(futures))
+        _reraise(raised)
 
     # assemble: (models, points, extra) -> param dims + cond dims (+ extra), then keyword order
     variables = {}

@@ -8,6 +8,7 @@ import pytest
 import xarray as xr
 
 import symehp
+from symehp.cli_current import TWO_LEVEL_DEFAULTS
 from symehp.cli import main
 from symehp.errors import ParameterError
 
@@ -165,7 +166,7 @@ def test_netcdf_round_trip_keeps_values_and_attributes(serial, tmp_path):
 def dask_client():
     distributed = pytest.importorskip("distributed")
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                       dashboard_address=None)
+                                       dashboard_address=":0")   # any free port: never "already in use"
     client = distributed.Client(cluster)
     yield client
     client.close()
@@ -177,6 +178,23 @@ def test_dask_run_equals_the_serial_one_bit_for_bit(serial, dask_client):
     assert ds.identical(serial)
     for name in serial.data_vars:
         assert serial[name].values.tobytes() == ds[name].values.tobytes(), name
+
+
+def test_warnings_on_workers_reach_the_user(dask_client):
+    """A warning a task raises on a worker (here: levels far narrower than their e-ph
+    coupling, ValidityWarning) is raised on the client too, once, and the results
+    equal the serial run's."""
+    from symehp.errors import ValidityWarning
+
+    narrow = symehp.Junction(np.diag([0.5, -0.5]), np.diag([1e-5, 0.0]), np.diag([0.0, 2e-5]),
+                             [np.array([[0.1, 0.05], [0.05, -0.1]])], [1.0], [0.05])
+    kw = dict(V=[0.2, 1.4], T_e=0.1, T_ph=0.1, quantities=("J",), chunks=1, progress=False)
+    with pytest.warns(ValidityWarning, match="Dask worker") as caught:
+        ds = symehp.sweep(narrow, client=dask_client, **kw)
+    assert sum("Dask worker" in str(w.message) for w in caught) == 1
+    with pytest.warns(ValidityWarning):
+        serial = symehp.sweep(narrow, **kw)
+    assert ds.identical(serial)
 
 
 def test_client_without_dask_installed(monkeypatch):
@@ -201,10 +219,10 @@ BAD = [
     ("unknown keyword", dict(gate=[0.1, 0.2]), "gate"),
     ("2-d axis", dict(V=np.zeros((2, 2))), "V must be a number or a 1-d array"),
     ("empty axis", dict(V=[]), "V is an empty array"),
-    ("V and mu_L", dict(mu_L=0.5, mu_R=-0.5), "either V .* or mu_L and mu_R"),
+    ("V and mu_L", dict(mu_L=0.5, mu_R=-0.5), "either V or mu_L and mu_R, not both"),
     ("no bias", dict(V=None), "bias missing.*V.*mu_L"),
     ("only mu_L", dict(V=None, mu_L=0.3), "missing mu_R"),
-    ("T_e and T_L", dict(T_L=0.05, T_R=0.05), "either T_e .* or T_L and T_R"),
+    ("T_e and T_L", dict(T_L=0.05, T_R=0.05), "either T_e or T_L and T_R, not both"),
     ("no temperature", dict(T_e=None), "electron temperature missing.*T_e"),
     ("no T_ph", dict(T_ph=None), "T_ph"),
     ("negative T_e", dict(T_e=[0.05, -0.1]), "T_e must be >= 0"),
@@ -275,6 +293,22 @@ def test_cli_writes_a_netcdf_file(capsys, tmp_path):
     ref = symehp.transport(MODEL, mu_L=np.array([0.0, 0.5, 1.0])[:, None],
                            mu_R=-np.array([0.0, 0.5, 1.0])[:, None], T_e=T_E, T_ph=0.05)
     np.testing.assert_array_equal(ds.J.values, ref.J)
+
+
+def test_cli_dimensions_follow_the_command_line(capsys, tmp_path):
+    """One dimension per option given a list or range, in the order of the options
+    (conditions and --param interleaved), as symehp.sweep orders its keywords."""
+    path = tmp_path / "order.nc"
+    code, _, err = run_cli(capsys, "--T-e", "0.05,0.1", "--param", "eps1=0.3,0.5", "--V",
+                           "0:1:3", "--out", path, "--quantities", "J")
+    assert code == 0, err
+    with xr.open_dataset(path) as ds:
+        ds.load()
+    assert ds.J.dims == ("T_e", "eps1", "V")
+    api = symehp.sweep(lambda eps1: symehp.two_level(**{**TWO_LEVEL_DEFAULTS, "eps1": eps1}),
+                       T_e=[0.05, 0.1], eps1=[0.3, 0.5], V=np.linspace(0, 1, 3), T_ph=0.05,
+                       quantities=("J",), progress=False)
+    np.testing.assert_array_equal(ds.J.values, api.J.values)
 
 
 def test_cli_param_of_a_two_level_model(capsys, tmp_path):

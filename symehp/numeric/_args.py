@@ -12,6 +12,7 @@
 
 import numpy as np
 
+from ..conditions import check_conditions
 from ..errors import ModelError, ParameterError
 from ..model import Junction, NumericJunction
 
@@ -113,19 +114,14 @@ def real_array(value, name, *, nonnegative=False):
 def electrode_temperatures(T_e, T_L, T_R):
     """``(T_L, T_R)`` from either ``T_e`` (both electrodes) or ``T_L`` and ``T_R``.
 
+    The combination is checked by :func:`symehp.conditions.check_conditions`.
     With ``T_e`` both entries are the *same* array object: that is how
     :func:`broadcast_parameters` knows to name it ``T_e`` in its messages.
     """
+    check_conditions({"T_e": T_e, "T_L": T_L, "T_R": T_R}, groups=("electrons",))
     if T_e is not None:
-        if T_L is not None or T_R is not None:
-            raise ParameterError("give either T_e (both electrodes) or T_L and T_R, not both")
         t = real_array(T_e, "T_e", nonnegative=True)
         return t, t
-    if T_L is None or T_R is None:
-        missing = [n for n, v in (("T_L", T_L), ("T_R", T_R)) if v is None]
-        raise ParameterError(
-            "electron temperature missing: give T_e, or both T_L and T_R "
-            f"(missing {', '.join(missing)})")
     return real_array(T_L, "T_L", nonnegative=True), real_array(T_R, "T_R", nonnegative=True)
 
 
