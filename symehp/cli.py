@@ -160,6 +160,21 @@ def _sweep_param(text):
     return name, _sweep_values(spec)
 
 
+class _InOrder(argparse.Action):
+    """Store the value, and note the swept name in ``namespace.sweep_order`` (the order
+    of the options on the command line, which is the order of the dimensions)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        order = getattr(namespace, "sweep_order", None) or []
+        if self.dest == "param":
+            setattr(namespace, "param", [*(getattr(namespace, "param", None) or []), values])
+            name = values[0]
+        else:
+            setattr(namespace, self.dest, values)
+            name = self.dest.removeprefix("sweep_")
+        namespace.sweep_order = [n for n in order if n != name] + [name]
+
+
 def _sweep_argtype(func, option):
     """argparse type: ``func``, its ParameterError a usage error naming ``option``."""
     def convert(text):
@@ -179,8 +194,8 @@ def _sweep_arguments(p):
                      "Dataset of symehp.sweep (NetCDF, or Zarr for a .zarr name).")
     p.epilog = ("examples: symehp sweep --V 0:2:101 --T-e 0.05,0.1 --out sweep.nc | symehp sweep "
                 "--model examples/models/two_level.toml --V 1 --param eps1=0:1:11 --out gate.nc "
-                "--scheduler tcp://host:8786. Dimensions: the conditions in the order V, mu_L, "
-                "mu_R, T_e, T_L, T_R, T_ph, then the --param names in the order given. "
+                "--scheduler tcp://host:8786. Dimensions: one per option given a list or range, "
+                "in the order of the options on the command line. "
                 + DEBUG_EPILOG)
     p.allow_abbrev = False
     p.add_argument("--model", metavar="FILE",
@@ -194,10 +209,10 @@ def _sweep_arguments(p):
                 "T-L": "temperature of L (instead of --T-e)",
                 "T-R": "temperature of R (instead of --T-e)",
                 "T-ph": "phonon-bath temperature (default 0.05)"}[option]
-        p.add_argument(f"--{option}", dest=f"sweep_{key}", metavar="X",
+        p.add_argument(f"--{option}", dest=f"sweep_{key}", metavar="X", action=_InOrder,
                        type=_sweep_argtype(_sweep_values, f"--{option}"),
                        help=f"{what}: {values}negative start)")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=X",
+    p.add_argument("--param", action=_InOrder, default=[], metavar="NAME=X",
                    type=_sweep_argtype(_sweep_param, "--param"),
                    help="sweep a parameter of a two-level model (eps1, eps2, gamma1, gamma2, m, "
                         "omega, gamma_ph, hopping): NAME=X, NAME=X1,X2,... or "
@@ -275,6 +290,11 @@ def _sweep_model(args):
     return two_level_with, params, loaded.conditions if loaded else {}, source
 
 
+def _conditions_of(given):
+    """The conditions in ``given`` (name -> value), in the order of :data:`SWEEP_CONDITIONS`."""
+    return {key: given[key] for _, key in SWEEP_CONDITIONS if key in given}
+
+
 def _cmd_sweep(args):
     import importlib.util
 
@@ -292,7 +312,10 @@ def _cmd_sweep(args):
         temps = {k: v for k, v in defaults.items() if k in ("T_e", "T_L", "T_R")} or {"T_e": 0.05}
         given.update(temps)
     given.setdefault("T_ph", defaults.get("T_ph", 0.05))
-    conditions = {key: given[key] for _, key in SWEEP_CONDITIONS if key in given}
+    # the dimensions in the order of the options on the command line
+    swept = {**_conditions_of(given), **params}
+    order = [n for n in getattr(args, "sweep_order", None) or [] if n in swept]
+    ordered = {n: swept[n] for n in order + [n for n in swept if n not in order]}
     quantities = tuple(q.strip() for q in args.quantities.split(",") if q.strip())
     client = None
     if args.scheduler is not None:
@@ -306,7 +329,7 @@ def _cmd_sweep(args):
             raise ParameterError(f"cannot connect to the Dask scheduler at {args.scheduler}: "
                                  f"{' '.join(str(exc).split()) or type(exc).__name__}") from None
     try:
-        ds = sweep(model, **conditions, **params, quantities=quantities, chunks=args.chunks,
+        ds = sweep(model, **ordered, quantities=quantities, chunks=args.chunks,
                    client=client, progress=(not args.quiet) and sys.stderr.isatty())
     finally:
         if client is not None:
@@ -377,6 +400,11 @@ def main(argv=None):
     prog = f"{parser.prog} {args.command}"
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # the reader went away (``symehp derive NAME | head``): not an error of ours;
+        # send what is left of stdout nowhere, so closing it does not raise again
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except OutputDirError as exc:
         print(f"{prog}: {exc}", file=sys.stderr)
         return 2

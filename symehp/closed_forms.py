@@ -85,6 +85,7 @@ import numpy as np
 import sympy as sp
 
 from .ehp import channel as _channel
+from .printing import PaperLatexPrinter
 from .errors import ModelError, ParameterError
 from .numeric.poles import expand, from_eigensystem
 from .symbols import T_e as _T_e, bose, eps as _eps, mu_L as _mu_L, mu_R as _mu_R, omega as _omega
@@ -176,6 +177,8 @@ class SymbolicPoles:
     dps : int or None
         Numeric expansions: digits of the Float coefficients (None: exact).
 
+    Notes
+    -----
     ``residues`` (dict electrode -> tuple of sympy Matrix ``W^a_p``, with
     ``A_a(e) = sum_p W^a_p / (e - p)``, dimensionless) and :meth:`traces` are
     made from ``expansion`` on first use.
@@ -511,6 +514,8 @@ def ehp_dos_closed_form(model, channel, *, omega=_omega, T=_T_e, mu_L=_mu_L, mu_
         Digits of the Float coefficients of a numeric non-diagonal model, and the
         tolerance (``10^-(dps-10)``) for recognising coincident Float poles.
 
+    Notes
+    -----
     Coincident poles (``p = omega + q`` exactly for the given expressions, e.g.
     ``two_level().subs(gamma_2, gamma_1)`` at ``omega = eps1 - eps2``) come out as
     their exact limit with ``polygamma(1, .)``; ``omega = mu_ab`` gives 0.
@@ -595,7 +600,7 @@ def zero_temperature_closed_form(model, channel, *, omega=_omega, mu_L=_mu_L, mu
     ``Lambda = -(1/2 pi) int_{mu_b + w}^{mu_a} de K(e)`` (an oriented integral: the sign
     flips when ``w > mu_ab``), and ``Pi^< = f_a (1 - f_b)`` weight: ``(1/2 pi) int_{mu_b + w}^{mu_a} K``
     when ``w < mu_ab``, 0 otherwise (``= -theta(mu_ab - w) Lambda``).  The kernel's
-    partial fractions integrate to
+    partial fractions integrate to::
 
         int_{e1}^{e2} de/(e - r) = (1/2) log[((e2 - x)^2 + y^2)/((e1 - x)^2 + y^2)]
                                    + i sign(y) [atan((e2 - x)/|y|) - atan((e1 - x)/|y|)],
@@ -676,10 +681,7 @@ def zero_temperature_closed_form(model, channel, *, omega=_omega, mu_L=_mu_L, mu
 
 
 def to_latex(expr, **kwargs):
-    """LaTeX of a closed form: ``sympy.latex`` with ``\\psi``, ``\\psi'``, ``\\psi''`` for
-    ``polygamma(0/1/2, .)`` and ``\\operatorname{Re}``/``\\operatorname{Im}``."""
-    text = sp.latex(expr, **kwargs)
-    for order, name in ((0, r"\psi"), (1, r"\psi'"), (2, r"\psi''")):
-        text = text.replace(rf"\operatorname{{polygamma}}{{\left({order},", name + r"{\left(")
-    return text.replace(r"\operatorname{re}", r"\operatorname{Re}").replace(
-        r"\operatorname{im}", r"\operatorname{Im}")
+    """LaTeX of a closed form in a paper's notation (:func:`symehp.printing.latex`):
+    ``\\psi``, ``\\psi'``, ``\\psi''`` for ``polygamma(0/1/2, .)``, ``\\mathrm{Re}``
+    and ``\\mathrm{Im}``.  Keyword arguments are settings of SymPy's LaTeX printer."""
+    return PaperLatexPrinter(kwargs).doprint(expr)

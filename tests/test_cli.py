@@ -25,9 +25,8 @@ COLUMNS = {
                       "structured_J_forward", "structured_J_backward", "structured_asymmetry"],
     "fig3_cold_spot": ["T_ph", "I_gamma0.2", "J_gamma0.2", "J_over_I_gamma0.2",
                        "J_over_I_gamma0.05"],
-    "fig2_heating_cooling": ["V", "heating_T0.05_J", "heating_T0.05_J_LR", "heating_T0.05_T_eff",
-                             "cooling_T0.2_J", "cooling_T0.2_J_RL", "cooling_T0.2_T_eff",
-                             "heating_T0.05_gamma_ph0.01_stable"],
+    "fig2_heating_cooling": ["panel", "geometry", "T", "gamma_ph", "quantity", "unit", "V",
+                             "value"],
     "fig4_exceptional_point": ["V", "omega1_re", "omega1_im", "omega2_re", "omega2_im", "overlap"],
 }
 
@@ -77,12 +76,17 @@ def test_figure_csv_columns_and_physics(figure_dir, name):
     if name == "fig3_cold_spot":
         cold = cols["T_ph"] < 0.1
         assert np.all(cols["I_gamma0.2"][cold] > 0) and np.all(cols["I_gamma0.2"][cols["T_ph"] > 0.1] < 0)
-    if name == "fig2_heating_cooling":
-        late = cols["V"] > 0.2
-        assert np.all(cols["cooling_T0.2_J"][late] < 0)
-        assert np.all(cols["cooling_T0.2_T_eff"][late] < 0.2)
-        unstable = cols["heating_T0.05_gamma_ph0.01_stable"] == 0
-        assert unstable.any() and np.all(np.isnan(cols["heating_T0.05_gamma_ph0.01_T_eff"][unstable]))
+    if name == "fig2_heating_cooling":                   # long form: one row per (curve, V)
+        def curve(geometry, T, quantity, gamma_ph=0.05):
+            rows = ((cols["geometry"] == geometry) & (cols["T"] == T)
+                    & (cols["gamma_ph"] == gamma_ph) & (cols["quantity"] == quantity))
+            return cols["V"][rows], cols["value"][rows]
+        V, J = curve("cooling", 0.2, "J")
+        late = V > 0.2
+        assert np.all(J[late] < 0) and np.all(curve("cooling", 0.2, "T_eff")[1][late] < 0.2)
+        unstable = curve("heating", 0.05, "stable", 0.01)[1] == 0
+        T_eff = curve("heating", 0.05, "T_eff", 0.01)[1]
+        assert unstable.any() and np.all(np.isnan(T_eff[unstable]))
     if name == "fig4_exceptional_point":
         assert 0.998 < cols["overlap"].max() < 1.0
 
@@ -112,6 +116,43 @@ def test_derive_list_every_name_and_bad_name(capsys):
 def test_every_derivation_renders_as_latex(name):
     text = derivations.render(name)
     assert text.startswith(f"% {name}:") and len(text.splitlines()) > 3
+    # a paper's notation: psi, Re, Im, tr, arctan; no SymPy function names
+    assert "polygamma" not in text and "operatorname" not in text
+
+
+def test_derive_prints_digamma_and_trigamma_as_psi(capsys):
+    assert main(["derive", "two_level_closed_form"]) == 0
+    text = capsys.readouterr().out
+    assert r"\psi{\left(" in text and r"\psi'{\left(" in text and r"\mathrm{Im}" in text
+    assert main(["derive", "two_level_closed_form", "--pretty"]) == 0
+    text = capsys.readouterr().out
+    assert "\u03c8\u239c" in text and "\u03c8\u2032\u239c" in text and "polygamma" not in text
+
+
+def test_derive_pretty_prints_varepsilon_as_the_greek_letter(capsys):
+    assert main(["derive", "pole_pair", "--pretty"]) == 0
+    text = capsys.readouterr().out
+    assert "varepsilon" not in text and "(-p + \u03b5)" in text
+    assert "expm\u2081(" not in text                                   # expm1(x) as e^x - 1
+    assert "\u03c8\u2033" in text                                     # psi'' = polygamma(2, .)
+
+
+def test_paper_printers_on_small_expressions():
+    import sympy as sp
+    x, m = sp.symbols("x m")
+    latex, pretty = derivations.latex, derivations.pretty
+    assert latex(sp.digamma(x)) == r"\psi{\left(x \right)}"
+    assert latex(sp.trigamma(x)) == r"\psi'{\left(x \right)}"
+    assert latex(sp.polygamma(3, x)) == r"\psi^{(3)}{\left(x \right)}"
+    assert latex(sp.polygamma(m, x)) == r"\psi^{(m)}{\left(x \right)}"
+    assert latex(sp.trigamma(x) ** 2) == r"\left(\psi'{\left(x \right)}\right)^{2}"
+    assert latex(sp.re(x) + sp.atan(x)) == r"\mathrm{Re}{\left(x\right)} + \arctan{\left(x \right)}"
+    assert latex(sp.MatrixSymbol("Re(G^r)", 2, 2)) == r"\mathrm{Re}\,G^{r}"
+    assert latex(sp.Symbol("varepsilon_i")) == r"\varepsilon_{i}"
+    assert pretty(sp.Symbol("varepsilon_i")) == "\u03b5\u1d62"
+    assert pretty(sp.trigamma(x)) == "\u03c8\u2032(x)"
+    assert pretty(sp.trigamma(x), use_unicode=False) == "psi'(x)"
+    assert pretty(sp.polygamma(m, x)) == "polygamma(m, x)"
 
 
 def test_console_entry_point_runs():

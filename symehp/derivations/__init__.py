@@ -9,15 +9,20 @@ A derivation module defines
 The scripts in the repository's ``derivations/`` directory are thin wrappers
 around these modules, so the same derivation is importable, testable and
 printable.
+
+:func:`render` prints the results in a paper's notation, through the printers
+of :mod:`symehp.printing` (``psi``, ``psi'`` for the digamma and trigamma
+functions, ``Re``, ``Im``, ``tr``, the Greek epsilon in the pretty text).
 """
 
 from __future__ import annotations
 
 import importlib
 
-import sympy as sp
+from ..printing import PaperLatexPrinter, PaperPrettyPrinter, latex, pretty
 
-__all__ = ["MODULES", "available", "derive", "render"]
+__all__ = ["MODULES", "available", "derive", "render", "latex", "pretty",
+           "PaperLatexPrinter", "PaperPrettyPrinter"]
 
 MODULES = (
     "two_level_kernel",
@@ -27,7 +32,6 @@ MODULES = (
     "mode_coupling",
     "pole_pair",
 )
-
 
 def _module(name):
     if name not in MODULES:
@@ -53,6 +57,6 @@ def render(name, *, fmt="latex"):
     lines = [f"% {module.NAME}: {module.SUMMARY}" if fmt == "latex"
              else f"{module.NAME}: {module.SUMMARY}", ""]
     for key, expr in module.derive().items():
-        text = sp.latex(expr) if fmt == "latex" else sp.pretty(expr, use_unicode=True)
+        text = latex(expr) if fmt == "latex" else pretty(expr)
         lines += [f"{key}:", text, ""]
     return "\n".join(lines)

@@ -313,6 +313,7 @@ def removable_limits(family_q=-1):
         ``[Phi_a'(p) - Phi_a'(q + w)] / h``, ``h = p - q - w``;
     ``"h->0"`` (``q = p - w``, ``q`` of ``p``'s lower family), in ``p, w, mu_a, mu_b, T``:
         ``[Phi_a'(p) - Phi_b'(p - w)] / d``;
+
     ``"both"``: ``Phi_a''(p)``, in ``p, mu_a, T``.
 
     ``Phi^(k)`` is :func:`~symehp.closed_forms.fermi_primitive` of order ``k``

@@ -18,23 +18,34 @@ import numpy as np
 __all__ = ["write_csv", "read_csv", "parameter_text", "pyplot", "save", "want_png", "write_figure"]
 
 
+def _csv_column(name, values):
+    """``name -> text cells`` of one 1-d column (complex split into ``_re``/``_im``)."""
+    arr = np.asarray(values)
+    if arr.ndim != 1:
+        raise ValueError(f"column {name!r} must be 1-d, got shape {arr.shape}")
+    if arr.dtype.kind in "US":
+        return {name: [str(x) for x in arr]}
+    if np.iscomplexobj(arr):
+        return {f"{name}_re": _numbers(arr.real), f"{name}_im": _numbers(arr.imag)}
+    return {name: _numbers(arr.astype(float))}
+
+
+def _numbers(arr):
+    return [f"{x:.12g}" for x in arr]
+
+
 def write_csv(path, columns, *, comments=()):
     """Write equal-length 1-d ``columns`` (name -> array) to ``path``.
 
     ``comments`` are written first as ``# ...`` lines (parameters, units).
     Complex columns are split into ``name_re`` and ``name_im``; booleans are
-    written as 0/1.  Returns the path.
+    written as 0/1; string columns (labels of a long-form table) as they are.
+    Returns the path.
     """
     path = Path(path)
     flat = {}
     for name, values in columns.items():
-        arr = np.asarray(values)
-        if arr.ndim != 1:
-            raise ValueError(f"column {name!r} must be 1-d, got shape {arr.shape}")
-        if np.iscomplexobj(arr):
-            flat[f"{name}_re"], flat[f"{name}_im"] = arr.real, arr.imag
-        else:
-            flat[name] = arr.astype(float)
+        flat.update(_csv_column(name, values))
     lengths = {len(v) for v in flat.values()}
     if len(lengths) > 1:
         raise ValueError(f"columns have different lengths: { {k: len(v) for k, v in flat.items()} }")
@@ -43,19 +54,27 @@ def write_csv(path, columns, *, comments=()):
             fh.write(f"# {line}\n")
         writer = csv.writer(fh)
         writer.writerow(list(flat))
-        for row in zip(*flat.values()):
-            writer.writerow([f"{x:.12g}" for x in row])
+        writer.writerows(zip(*flat.values()))
     return path
 
 
 def read_csv(path):
-    """Read a file written by :func:`write_csv` back into name -> float array."""
+    """Read a file written by :func:`write_csv` back into name -> array.
+
+    Numeric columns come back as float arrays, label columns as str arrays.
+    """
     with open(path, newline="") as fh:
         lines = [line for line in fh if not line.startswith("#")]
     rows = list(csv.reader(lines))
     header, body = rows[0], rows[1:]
-    data = np.array(body, dtype=float).reshape(len(body), len(header))
-    return {name: data[:, i] for i, name in enumerate(header)}
+    return {name: _parsed([row[i] for row in body]) for i, name in enumerate(header)}
+
+
+def _parsed(cells):
+    try:
+        return np.array(cells, dtype=float)
+    except ValueError:
+        return np.array(cells, dtype=str)
 
 
 def parameter_text(params, *, per_line=4):

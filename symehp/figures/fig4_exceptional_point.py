@@ -74,6 +74,12 @@ def _draw(cols, ep, params):
     return fig
 
 
+def figure(n=N_POINTS):
+    """The matplotlib figure that :func:`make` saves, on about ``n`` biases."""
+    cols, ep = data(n=n)
+    return _draw(cols, ep, FIG4)
+
+
 def make(out, *, png=None):
     """Write fig4_exceptional_point.csv and the .png into ``out``; return the paths.
 

@@ -11,6 +11,9 @@ panel (a) compares
   ``-Im tr[M^1 A_L M^2 A_R] / (2 pi)`` at the Fermi energy,
 * the paper's ``Im tr[M^1 A_L M^2 A_R] / pi`` (-2 times the flat-DOS limit).
 
+The y-range is the model's (the computed curves, the flat-DOS limit and 0);
+the paper's value, off that range, is stated at the edge it lies beyond.
+
 Panel (b): ``a(V)`` divided by its flat-DOS limit for level widths scaled by
 1, 2, 4, 8: the flat limit is approached as the DOS flattens over the bias
 window (relative deviation ~ (V^2/12 + pi^2 T^2/3) A''/A at small V).
@@ -63,9 +66,35 @@ def data(n=N_POINTS):
 
 
 def _eq9_text(c):
-    return (f"Eq. (9) coefficients of this model at V = {c.V:g} (adiabatic):\n"
-            f"\u03a9 = {c.Omega:.5f}, \u03b4 = {c.delta:.5f}, \u03b3 = {c.gamma:.3g},\n"
-            f"a = {c.a:.4g}, b = {c.b:.3g}, c = {c.c:.3g}")
+    return (f"Eq. (9) coefficients of this model\nat V = {c.V:g} (adiabatic):\n"
+            f"\u03a9 = {c.Omega:.5f}, \u03b4 = {c.delta:.5f},\n\u03b3 = {c.gamma:.3g}, "
+            f"a = {c.a:.4g},\nb = {c.b:.3g}, c = {c.c:.3g}")
+
+
+def _data_range(*curves, include=(0.0,), below=0.08, above=0.08):
+    """``(bottom, top)`` that holds every value of ``curves`` and ``include``,
+    with margins of ``below`` and ``above`` times the span (room for labels):
+    the y-range that the model's own data sets."""
+    values = np.concatenate([np.ravel(c) for c in curves] + [np.asarray(include, dtype=float)])
+    bottom, top = float(np.min(values)), float(np.max(values))
+    span = top - bottom
+    return bottom - below * span, top + above * span
+
+
+def _reference_line(ax, value, label, **style):
+    """Draw ``y = value`` (with ``label`` in the legend) when it lies in the axes'
+    y-range; otherwise leave the range alone and state the value at the edge
+    it lies beyond, with an arrow pointing there."""
+    bottom, top = ax.get_ylim()
+    if bottom <= value <= top:
+        ax.axhline(value, label=label, **style)
+        return
+    below = value < bottom
+    ax.annotate(f"{label} = {value:.3g}\n(off scale, {'below' if below else 'above'} this range)",
+                xy=(0.5, 0.0 if below else 1.0), xycoords="axes fraction",
+                xytext=(0, 22 if below else -22), textcoords="offset points", ha="center",
+                va="bottom" if below else "top", fontsize=8, color=style.get("color"),
+                arrowprops=dict(arrowstyle="->", color=style.get("color")))
 
 
 def _draw(cols, eq9):
@@ -78,39 +107,42 @@ def _draw(cols, eq9):
             label=r"computed at $\omega=\bar\Omega$: Re $P(V,\bar\Omega)/V$")
     ax.plot(V, cols["a_flat"], color="k", lw=1.3, ls=":",
             label=r"flat DOS (Eq. 7 norm.): $-\mathrm{Im\,tr}[M^1A_LM^2A_R]/2\pi$")
-    ax.plot(V, cols["a_paper"], color="tab:red", lw=1.3, ls="-.",
-            label=r"paper: $\mathrm{Im\,tr}[M^1A_LM^2A_R]/\pi$")
-    ax.axhline(0.0, color="0.7", lw=0.7)
+    ax.axhline(0.0, color="0.7", lw=0.7, zorder=0)
     ax.set_xlabel("bias eV [energy]")
     ax.set_ylabel(r"$a = P/V$ [energy]   ($P$ in energy$^2$, $V$ in energy)")
     ax.set_title("(a) curl coupling per unit bias, Eq. (9)'s $a$")
     ax.set_xlim(V[0], V[-1])
-    top = max(np.max(cols["a_flat"]), np.max(cols["a_static"]), np.max(cols["a_paper"]))
-    bottom = min(np.min(cols["a_flat"]), np.min(cols["a_static"]), np.min(cols["a_paper"]), 0.0)
-    pad = 0.08 * (top - bottom)
-    ax.set_ylim(bottom - pad, top + pad)
-    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 0.09), fontsize=8, frameon=False)
-    ax.text(0.02, 0.42, _eq9_text(eq9), transform=ax.transAxes, fontsize=8, va="bottom",
-            bbox=dict(fc="white", ec="0.7", alpha=0.9))
+    ax.set_ylim(*_data_range(cols["a_static"], cols["a_mode_re"], cols["a_flat"],
+                             below=0.3, above=0.4))
+    _reference_line(ax, cols["a_paper"][0], r"paper: $\mathrm{Im\,tr}[M^1A_LM^2A_R]/\pi$",
+                    color="tab:red", lw=1.3, ls="-.")
+    ax.legend(loc="upper left", fontsize=8, frameon=False)
+    ax.text(0.98, 0.98, _eq9_text(eq9), transform=ax.transAxes, fontsize=8, va="top",
+            ha="right", bbox=dict(fc="white", ec="0.7", alpha=0.9))
     colors = plt.cm.viridis(np.linspace(0.0, 0.85, len(SCALES)))
-    for s, col in zip(SCALES, colors):
-        g = PARAMS["gamma1"] * s
-        bx.plot(V, cols[f"ratio_width_x{s}"], color=col, lw=1.6,
-                label=rf"$\gamma_1=\gamma_2={g:g}$")
+    ratios = [cols[f"ratio_width_x{s}"] for s in SCALES]
+    for s, col, ratio in zip(SCALES, colors, ratios):
+        bx.plot(V, ratio, color=col, lw=1.6, label=rf"$\gamma_1=\gamma_2={PARAMS['gamma1'] * s:g}$")
+    bx.set_ylim(*_data_range(*ratios, include=(0.0, 1.0), below=0.12, above=0.12))
     bx.axhline(1.0, color="k", lw=1.3, ls=":", label="flat-DOS limit (= 1)")
-    bx.axhline(-2.0, color="tab:red", lw=1.3, ls="-.", label="paper's formula (= -2)")
+    _reference_line(bx, -2.0, "paper's formula", color="tab:red", lw=1.3, ls="-.")
+    bx.axhline(0.0, color="0.7", lw=0.7, zorder=0)
     bx.set_xlabel("bias eV [energy]")
     bx.set_ylabel(r"$a(V)\,/\,a_{\rm flat}$ [dimensionless]")
     bx.set_title("(b) approach to the flat-DOS limit as the levels broaden")
     bx.set_xlim(V[0], V[-1])
-    bx.set_ylim(-2.4, 1.4)
-    bx.legend(loc="center", bbox_to_anchor=(0.5, 0.36), ncol=2, fontsize=8, frameon=False)
+    bx.legend(loc="lower center", bbox_to_anchor=(0.5, 0.16), ncol=2, fontsize=8, frameon=False)
     model_text = ("two-level model of Fig. 2 (level 1-L, level 2-R, no hopping), two modes: "
                   r"$M^1 = m\,\sigma_x$, $M^2 = m\,\sigma_y$ (complex); $\mu_L = V/2 = -\mu_R$")
     shown = {**PARAMS, "Omega_1": MODES["omega"][0], "Omega_2": MODES["omega"][1],
              "gamma_ph": MODES["gamma_ph"][0], "T_e": T_E}
     fig.suptitle(f"{TITLE}\n{model_text}\n{parameter_text(shown, per_line=9)}", fontsize=9.5)
     return fig
+
+
+def figure(n=N_POINTS):
+    """The matplotlib figure that :func:`make` saves, computed on ``n`` biases."""
+    return _draw(*data(n))
 
 
 def make(out, *, png=None):
