@@ -4,14 +4,14 @@ A channel (alpha, beta) is an electron in electrode alpha and a hole in
 electrode beta.  Emitting a boson of energy ``w`` takes an electron from
 alpha (energy ``e``) to beta (energy ``e - w``).  Labels follow the paper:
 
-====  ====  =====  ==========================================
-label name  kind   electrons moved L -> R per emitted quantum
-====  ====  =====  ==========================================
-1     LL    intra  0
-2     RR    intra  0
-3     RL    inter  -1 (an electron goes from R to L)
-4     LR    inter  +1
-====  ====  =====  ==========================================
+=====  ====  =====  ==========================================
+label  name  kind   electrons moved L -> R per emitted quantum
+=====  ====  =====  ==========================================
+1      LL    intra  0
+2      RR    intra  0
+3      RL    inter  -1 (an electron goes from R to L)
+4      LR    inter  +1
+=====  ====  =====  ==========================================
 
 The chemical potential of the bath is ``mu_ab = mu_alpha - mu_beta`` (Eq. 4):
 with ``eV = mu_L - mu_R > 0`` channel 4 has ``+eV`` and channel 3 ``-eV``.

@@ -436,6 +436,8 @@ class Junction:
         Ohmic damping of each mode by the phonon bath, ``gamma_ph,k >= 0``
         (energy units); ``Gamma_ph(w) = 2 w diag(gamma_ph)``.
 
+    Notes
+    -----
     Entries may be numbers (Python, NumPy) or SymPy expressions.  Symbols must
     carry assumptions that let SymPy check the model (``real=True`` for
     energies and couplings, ``positive=True`` for widths and frequencies).

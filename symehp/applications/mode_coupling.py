@@ -228,8 +228,9 @@ def electronic_self_energy(model, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=
         Boson frequency (energy units; any real value).
     mu_L, mu_R : array_like
         Chemical potentials of the electrodes (``eV = mu_L - mu_R``).
-    T_e or (T_L, T_R) : array_like
-        Electron temperature(s), ``>= 0``.
+    T_e, T_L, T_R : array_like
+        Electron temperature(s), ``>= 0``: ``T_e`` for both electrodes, or
+        ``T_L`` and ``T_R``.
     channel : None or channel spec
         ``None``: the sum over the four channels; ``"LL"``, ``"RR"``, ``"RL"``,
         ``"LR"`` (or 1-4): that channel's part (``route="poles"`` only).

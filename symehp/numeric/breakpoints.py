@@ -26,7 +26,7 @@ _CUTOFF_TAILS = CUTOFF_TAILS
 def frequency_edges(numeric, expansion, mu_LR, T_L, T_R, T_ph):
     """Breakpoints of the frequency integral of one parameter point: [0, ..., w_c].
 
-    Structure sits at the mode frequencies (width gamma_ph), at |eV| (Fermi
+    Structure sits at the mode frequencies (width gamma_ph), at ``|eV|`` (Fermi
     edges of width T), and at the level spacings; the cutoff w_c puts every
     Bose or Fermi tail below exp(-50).
     """

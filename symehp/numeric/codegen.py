@@ -142,6 +142,8 @@ class GeneratedPairKernel:
     path : pathlib.Path or None
         The module file the numba function was imported from (None for NumPy).
 
+    Notes
+    -----
     Calling the object calls ``func``.
     """
 

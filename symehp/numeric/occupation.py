@@ -41,7 +41,7 @@ from ._args import broadcast_parameters, electrode_temperatures, numeric_model, 
 
 __all__ = ["ModeOccupation", "mode_occupation", "VALIDITY_RATIO"]
 
-#: ValidityWarning when the electronic linewidth |sum_ab Lambda_kk(Omega_k)| / (2 Omega_k)
+#: ValidityWarning when the electronic linewidth ``|sum_ab Lambda_kk(Omega_k)| / (2 Omega_k)``
 #: of a mode exceeds this multiple of Omega_k (quality factor below 1: the mode is no
 #: longer a resonance).  The paper's models stay far below: the two-level model with
 #: m = 0.1 reaches 0.05, the test suite's models at most ~0.15.
@@ -174,8 +174,9 @@ def mode_occupation(model: Junction | NumericJunction, mode: int = 0, *, mu_L: A
         A numeric model.
     mode : int
         Index of the mode (0-based).
-    mu_L, mu_R, T_ph, T_e or (T_L, T_R) : array_like
-        As in :func:`symehp.energy_current` (broadcast together).
+    mu_L, mu_R, T_ph, T_e, T_L, T_R : array_like
+        As in :func:`symehp.energy_current` (broadcast together): ``T_e`` for
+        both electrodes, or ``T_L`` and ``T_R``.
     unstable : {"raise", "flag"}
         With ``"raise"`` (default) a non-positive total damping raises
         :class:`~symehp.errors.ModeInstabilityError`.  With ``"flag"`` those

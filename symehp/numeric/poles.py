@@ -84,6 +84,8 @@ class PoleExpansion:
         of ``mpmath.mpc`` or SymPy expressions; the methods work on them with
         NumPy's object arithmetic, at the precision in force when called).
 
+    Notes
+    -----
     ``residues`` (P, N, N per electrode) and ``traces`` (K, K, P, P per channel)
     are built from these on first access (O(N^3) and O(K^2 N^2) numbers: for
     small models and checks, not for the inner loops).
@@ -315,7 +317,7 @@ def expand(H, gamma_L, gamma_R, M, *, backend, model=None) -> PoleExpansion:
 
 
 #: a level whose broadening is below this fraction of its e-ph coupling is outside the
-#: lowest-order theory (Eq. 8 is second order in M, valid for |M| << level width)
+#: lowest-order theory (Eq. 8 is second order in M, valid for ``|M| << level width``)
 WIDTH_RATIO = 1e-2
 #: levels with ``Im z`` above ``-DECOUPLED * max(1, max|H_eff|)`` are dropped as decoupled
 DECOUPLED = 1e-13

@@ -420,8 +420,9 @@ def ehp_dos(model: Junction | NumericJunction, channel: str | int, omega: ArrayL
         Boson energy (any real value).
     mu_L, mu_R : array_like
         Electrode chemical potentials (energy units, ``eV = mu_L - mu_R``).
-    T_e or (T_L, T_R) : array_like
-        Electron temperature(s), ``>= 0`` (``T = 0`` is exact).
+    T_e, T_L, T_R : array_like
+        Electron temperature(s), ``>= 0`` (``T = 0`` is exact): ``T_e`` for both
+        electrodes, or ``T_L`` and ``T_R``.
     dps : int, optional
         Decimal digits: evaluate the same closed form with mpmath at this
         precision (inputs taken as their exact double values).  The result
