@@ -31,6 +31,7 @@ import sys
 import numpy as np
 
 from .conditions import CONDITIONS, resolve_conditions
+from .units import ENERGY_UNITS, Units
 from .ehp import CHANNELS
 from .errors import ParameterError, SymehpError
 from .model import two_level
@@ -148,6 +149,10 @@ def add_arguments(parser):
     out.add_argument("--mode", type=int, metavar="K",
                      help="occupation of mode K only (0-based; default: every mode)")
     out.add_argument("--json", action="store_true", help="one JSON object instead of a table")
+    out.add_argument("--units", choices=sorted(ENERGY_UNITS), metavar="UNIT",
+                     help="the model's energy unit (one of " + ", ".join(ENERGY_UNITS) + "): "
+                          "also report J in W, the electric current -e I in A and the "
+                          "temperatures in K (symehp.units)")
 
 
 def _usage_error(message):
@@ -289,11 +294,25 @@ def _status(entry):
     return f"UNSTABLE (damping = {d:.4g} {'<' if d < 0 else '='} 0)"
 
 
-def format_text(label, conditions, points):
-    """The text report: model, temperatures, a currents table and a modes table."""
+def si_values(point, si):
+    """The SI values of one point's currents (:class:`~symehp.units.Units` ``si``): J,
+    its parts and error in W, the electric current ``-e I`` and its error in A."""
+    return {"energy_unit": si.energy_unit, "J_W": si.watts(point["J"]),
+            "J_by_channel_W": {c: si.watts(v) for c, v in point["J_by_channel"].items()},
+            "error_J_W": si.watts(point["error_J"]),
+            "I_electric_A": si.electric(point["I"]),
+            "error_I_electric_A": si.electric_current * point["error_I"]}
+
+
+def format_text(label, conditions, points, si=None):
+    """The text report: model, temperatures, a currents table and a modes table (and
+    with ``si``, a :class:`~symehp.units.Units`, the currents in W and A)."""
     c = conditions
-    lines = [f"model: {label}",
-             f"temperatures: T_L = {c['T_L']:g}, T_R = {c['T_R']:g}, T_ph = {c['T_ph']:g}",
+    temps = f"temperatures: T_L = {c['T_L']:g}, T_R = {c['T_R']:g}, T_ph = {c['T_ph']:g}"
+    if si is not None:
+        temps += (f" {si.energy_unit} (T_L = {si.kelvin(c['T_L']):.6g} K, "
+                  f"T_R = {si.kelvin(c['T_R']):.6g} K, T_ph = {si.kelvin(c['T_ph']):.6g} K)")
+    lines = [f"model: {label}", temps,
              "J: energy/time from the electrons into the modes (> 0 heats them); "
              "I: electrons/time from L to R", ""]
     names = [ch.name for ch in CHANNELS]
@@ -302,6 +321,16 @@ def format_text(label, conditions, points):
             + [_g(p["J_by_channel"][n]) for n in names]
             + [f"{p['error_J']:.1e}", _g(p["I"]), f"{p['error_I']:.1e}"] for p in points]
     lines += _table(headers, rows) + [""]
+    if si is not None:
+        lines += [f"in SI units ({si.energy_unit}): J in W, the electric current -e I "
+                  "(L -> R) in A", ""]
+        values = [si_values(p, si) for p in points]
+        headers = (["V", "J [W]"] + [f"J_{n} [W]" for n in names]
+                   + ["error_J [W]", "-e I [A]", "error [A]"])
+        rows = [[_g(p["V"]), _g(v["J_W"])] + [_g(v["J_by_channel_W"][n]) for n in names]
+                + [f"{v['error_J_W']:.1e}", _g(v["I_electric_A"]),
+                   f"{v['error_I_electric_A']:.1e}"] for p, v in zip(points, values)]
+        lines += _table(headers, rows) + [""]
     rows = []
     for p in points:
         for m in p["modes"]:
@@ -311,8 +340,14 @@ def format_text(label, conditions, points):
     return "\n".join(lines)
 
 
-def format_json(model, label, conditions, modes, points):
-    """The ``--json`` report on one line (NaN and infinities cannot occur: ``allow_nan=False``)."""
+def format_json(model, label, conditions, modes, points, si=None):
+    """The ``--json`` report on one line (NaN and infinities cannot occur: ``allow_nan=False``);
+    with ``si`` each point also has ``"si"`` (:func:`si_values`) and the conditions the
+    temperatures in K."""
+    if si is not None:
+        points = [{**p, "si": si_values(p, si)} for p in points]
+        conditions = {**conditions, **{f"{k}_kelvin": si.kelvin(v) for k, v in conditions.items()},
+                      "energy_unit": si.energy_unit}
     data = {"model": {"source": label, "N": model.N, "K": model.K,
                       "definition": model_to_dict(model)},
             "conditions": conditions, "modes": modes, "points": points}
@@ -336,8 +371,9 @@ def run(args):
         print(f"{PROG}: {message}", file=sys.stderr)
         return 2
     conditions = {"T_L": t_l, "T_R": t_r, "T_ph": t_ph}
+    si = None if args.units is None else Units(args.units)
     if args.json:
-        print(format_json(model, label, conditions, modes, points))
+        print(format_json(model, label, conditions, modes, points, si))
     else:
-        print(format_text(label, conditions, points))
+        print(format_text(label, conditions, points, si))
     return 0

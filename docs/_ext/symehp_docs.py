@@ -41,8 +41,10 @@ _NOT_DOCUMENTED: set[str] = set()
 _LAYERS = {
     "Symbolic model": ["symehp.model", "symehp.symbols", "symehp.greens", "symehp.modes",
                        "symehp.ehp"],
-    "Proofs and closed forms": ["symehp.verify", "symehp.closed_forms", "symehp.derivations"],
-    "Numbers": ["symehp.numeric", "symehp.sweep", "symehp.conditions", "symehp.modelfile"],
+    "Proofs and closed forms": ["symehp.verify", "symehp.closed_forms", "symehp.derivations",
+                                "symehp.printing"],
+    "Numbers": ["symehp.numeric", "symehp.sweep", "symehp.conditions", "symehp.units",
+                "symehp.modelfile"],
     "Applications and figures": ["symehp.applications", "symehp.figures"],
     "Errors": ["symehp.errors"],
 }
