@@ -284,9 +284,12 @@ def _sweep_model(args):
                              "file with a [two_level] table, or sweep it with symehp.sweep and a "
                              "factory in Python")
 
+    spin = loaded.model.spin_degeneracy if loaded else 1
+
     def two_level_with(**p):
         """The two-level model of the file (or the defaults) with the swept parameters."""
-        return modelfile._two_level_model({**base, **{k: float(v) for k, v in p.items()}}, source)
+        return modelfile._two_level_model({**base, **{k: float(v) for k, v in p.items()}},
+                                          source, spin)
     return two_level_with, params, loaded.conditions if loaded else {}, source
 
 

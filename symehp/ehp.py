@@ -124,12 +124,14 @@ def statistical_weights(ch, eps=_eps, omega=_omega, temperatures=None):
 # ---------------------------------------------------------------- spectra integrands
 
 def kernel(model, ch, eps=_eps, omega=_omega):
-    """``K_mn(e, w) = tr[M^m A_a(e) M^n A_b(e - w)] / (2 pi)`` (K x K SymPy matrix)."""
+    """``K_mn(e, w) = g_s tr[M^m A_a(e) M^n A_b(e - w)] / (2 pi)`` (K x K SymPy matrix;
+    ``g_s`` the model's spin degeneracy, 1 for the paper's spinless electrons)."""
     ch = channel(ch)
     a_alpha = greens.spectral(model, ch.alpha, eps)
     a_beta = greens.spectral(model, ch.beta, eps - omega)
     k = model.K
-    return sp.ImmutableMatrix(k, k, lambda m, n: (
+    spin = getattr(model, "spin_degeneracy", 1)
+    return sp.ImmutableMatrix(k, k, lambda m, n: spin * (
         model.M[m] * a_alpha * model.M[n] * a_beta).trace() / (2 * sp.pi))
 
 

@@ -435,6 +435,11 @@ class Junction:
     gamma_ph : number or sequence of K
         Ohmic damping of each mode by the phonon bath, ``gamma_ph,k >= 0``
         (energy units); ``Gamma_ph(w) = 2 w diag(gamma_ph)``.
+    spin_degeneracy : {1, 2}, keyword-only
+        Electron spin states per orbital that ``H``, ``Gamma`` and ``M`` act on
+        alike: 1 (default) is the paper's spinless convention; 2 doubles every
+        EHP spectrum, and with them every rate and current (each spin is an
+        independent copy of the electrons, docs/conventions.md).
 
     Notes
     -----
@@ -472,9 +477,10 @@ class Junction:
     """
 
     #: the model's fields: fixed once the Junction is built (its numbers are cached)
-    _FIELDS = frozenset({"H", "gamma_L", "gamma_R", "M", "omega", "gamma_ph"})
+    _FIELDS = frozenset({"H", "gamma_L", "gamma_R", "M", "omega", "gamma_ph",
+                         "spin_degeneracy"})
 
-    def __init__(self, H, gamma_L, gamma_R, M, omega, gamma_ph):
+    def __init__(self, H, gamma_L, gamma_R, M, omega, gamma_ph, *, spin_degeneracy=1):
         # Each argument is read as plain numbers (_Numbers) or as SymPy, and checked in
         # the order below on either route; every entry is checked to be finite as soon
         # as it is read, before any other check could trip over an inf or NaN.
@@ -506,6 +512,7 @@ class Junction:
             raise ModelError(f"gamma_ph has {len(dampings)} entries but M has {k_modes} coupling matrices")
         omegas = _check_signs(omegas, "omega", strict=True)
         dampings = _check_signs(dampings, "gamma_ph", strict=False)
+        self.spin_degeneracy = check_spin_degeneracy(spin_degeneracy)
 
         if all(isinstance(x, _Numbers) for x in (h, g_l, g_r, *couplings, omegas, dampings)):
             # numeric route: the arrays now, the SymPy matrices on demand (see the properties)
@@ -516,7 +523,8 @@ class Junction:
             self.__dict__["_numeric"] = NumericJunction(
                 H=h.values, gamma_L=g_l.values, gamma_R=g_r.values,
                 M=np.array([m.values for m in couplings]),
-                omega=omegas.values.real, gamma_ph=dampings.values.real)
+                omega=omegas.values.real, gamma_ph=dampings.values.real,
+                spin_degeneracy=self.spin_degeneracy)
         else:
             self.H = _sympy_matrix(h)
             self.gamma_L = _sympy_matrix(g_l)
@@ -617,7 +625,7 @@ class Junction:
             self.H.subs(*args, **kwargs), self.gamma_L.subs(*args, **kwargs),
             self.gamma_R.subs(*args, **kwargs), [m.subs(*args, **kwargs) for m in self.M],
             [w.subs(*args, **kwargs) for w in self.omega],
-            [g.subs(*args, **kwargs) for g in self.gamma_ph])
+            [g.subs(*args, **kwargs) for g in self.gamma_ph], spin_degeneracy=self.spin_degeneracy)
 
     def numeric(self):
         """The model as NumPy arrays (:class:`NumericJunction`); cached.
@@ -642,12 +650,14 @@ class Junction:
                 H=arr(self.H), gamma_L=arr(self.gamma_L), gamma_R=arr(self.gamma_R),
                 M=np.array([arr(m) for m in self.M]),
                 omega=np.array([float(w) for w in self.omega]),
-                gamma_ph=np.array([float(g) for g in self.gamma_ph]))
+                gamma_ph=np.array([float(g) for g in self.gamma_ph]),
+                spin_degeneracy=self.spin_degeneracy)
         return self.__dict__["_numeric"]
 
     def __repr__(self):
         kind = "numeric" if self.is_numeric else "symbolic"
-        return f"<Junction: {self.N} levels, {self.K} mode(s), {kind}>"
+        spin = ", spin-degenerate" if self.spin_degeneracy == 2 else ""
+        return f"<Junction: {self.N} levels, {self.K} mode(s), {kind}{spin}>"
 
     def _repr_latex_(self):
         parts = [r"H = " + sp.latex(self.H), r"\Gamma_L = " + sp.latex(self.gamma_L),
@@ -675,8 +685,10 @@ class NumericJunction:
     M: np.ndarray          # shape (K, N, N), complex
     omega: np.ndarray      # shape (K,), float
     gamma_ph: np.ndarray   # shape (K,), float
+    spin_degeneracy: int = 1   # 1 or 2 (see Junction)
 
     def __post_init__(self):
+        object.__setattr__(self, "spin_degeneracy", check_spin_degeneracy(self.spin_degeneracy))
         for name, dtype, ndim in (("H", complex, 2), ("gamma_L", complex, 2),
                                   ("gamma_R", complex, 2), ("M", complex, 3),
                                   ("omega", float, 1), ("gamma_ph", float, 1)):
@@ -693,7 +705,7 @@ class NumericJunction:
     def __reduce__(self):
         # copies and pickles are rebuilt through __post_init__ (read-only arrays, fresh key)
         return (type(self), (self.H, self.gamma_L, self.gamma_R, self.M, self.omega,
-                             self.gamma_ph))
+                             self.gamma_ph, self.spin_degeneracy))
 
     @property
     def N(self):
@@ -710,13 +722,23 @@ class NumericJunction:
         for a in (self.H, self.gamma_L, self.gamma_R, self.M, self.omega, self.gamma_ph):
             digest.update(np.ascontiguousarray(a).tobytes())
             digest.update(str(a.shape).encode())
+        digest.update(f"spin {self.spin_degeneracy}".encode())
         return digest.hexdigest()
+
+
+def check_spin_degeneracy(value):
+    """``value`` as the int 1 or 2, or a :class:`~symehp.errors.ModelError`."""
+    if isinstance(value, (bool, np.bool_)) or value not in (1, 2) or \
+            not isinstance(value, (int, np.integer, float, np.floating)):
+        raise ModelError(f"spin_degeneracy must be 1 (spinless, the paper's convention) or 2 "
+                         f"(spin-degenerate), got {value!r}")
+    return int(value)
 
 
 # ---------------------------------------------------------------- the paper's model
 
 def two_level(eps1=None, eps2=None, gamma1=None, gamma2=None, m=None, omega=None,
-              gamma_ph=None, *, hopping=0):
+              gamma_ph=None, *, hopping=0, spin_degeneracy=1):
     """The paper's minimal model (its Fig. 2): two levels, one mode.
 
     Level 1 (energy ``eps1``) couples only to electrode L with width
@@ -728,7 +750,8 @@ def two_level(eps1=None, eps2=None, gamma1=None, gamma2=None, m=None, omega=None
 
     Any argument left as ``None`` becomes a SymPy symbol with the right
     assumptions (``epsilon_1``, ``gamma_1``, ``m``, ``Omega``, ...), so
-    ``two_level()`` is the fully symbolic model.
+    ``two_level()`` is the fully symbolic model.  ``spin_degeneracy``: as for
+    :class:`Junction` (default 1, spinless).
     """
     def sym(value, name, **assumptions):
         return sp.Symbol(name, **assumptions) if value is None else value
@@ -747,4 +770,4 @@ def two_level(eps1=None, eps2=None, gamma1=None, gamma2=None, m=None, omega=None
         gamma_L=[[gamma1, 0], [0, 0]],
         gamma_R=[[0, 0], [0, gamma2]],
         M=[[0, m], [m, 0]],
-        omega=omega, gamma_ph=gamma_ph)
+        omega=omega, gamma_ph=gamma_ph, spin_degeneracy=spin_degeneracy)

@@ -30,7 +30,9 @@ Optional keys:
 * ``conditions``: default bias and temperatures for ``symehp current``,
   with ``V`` (meaning ``mu_L = V/2 = -mu_R``) or both ``mu_L`` and ``mu_R``;
   ``T_e`` (both electrodes) or both ``T_L`` and ``T_R``; and ``T_ph``.
-  All optional; command-line options override them.
+  All optional; command-line options override them;
+* ``spin_degeneracy``: 1 (default, spinless electrons, the paper's convention)
+  or 2 (every spectrum, rate and current doubled), for either form.
 
 Numbers: every entry is a JSON/TOML number, or a string holding a complex
 number in Python's notation, ``"0.1+0.2j"``, ``"-0.3j"``, ``"1e-3-2e-3j"``
@@ -69,7 +71,7 @@ TWO_LEVEL_KEYS = ("eps1", "eps2", "gamma1", "gamma2", "m", "omega", "gamma_ph")
 GENERAL_KEYS = ("H", "gamma_L", "gamma_R", "M", "omega", "gamma_ph")
 #: allowed keys of the ``conditions`` table
 CONDITION_KEYS = CONDITIONS
-_TOP_KEYS = ("description", "two_level", "conditions") + GENERAL_KEYS
+_TOP_KEYS = ("description", "two_level", "conditions", "spin_degeneracy") + GENERAL_KEYS
 _SUFFIXES = (".json", ".toml")
 
 _UNSIGNED = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -150,20 +152,29 @@ def parse_model(data, *, source="<data>"):
     if description is not None and not isinstance(description, str):
         raise ModelError(f"{source}: description: must be a string, got {_kind(description)}")
     conditions = _conditions(data.get("conditions", {}), source)
+    spin = _spin(data.get("spin_degeneracy", 1), source)
     general = [k for k in GENERAL_KEYS if k in data]
     if "two_level" in data:
         if general:
             raise ModelError(f"{source}: give either a two_level table or the general model "
                              f"keys, not both (found two_level and {', '.join(general)})")
-        model, form = _two_level_model(data["two_level"], source), "two_level"
+        model, form = _two_level_model(data["two_level"], source, spin), "two_level"
     elif general:
-        model, form = _general_model(data, source), "general"
+        model, form = _general_model(data, source, spin), "general"
     else:
         raise ModelError(f"{source}: no model: give a two_level table "
                          f"({', '.join(TWO_LEVEL_KEYS)}) "
                          f"or the general model keys ({', '.join(GENERAL_KEYS)})")
     return ModelFile(model=model, conditions=conditions, form=form, source=source,
                      description=description)
+
+
+def _spin(value, source):
+    """The optional ``spin_degeneracy`` key: the integer 1 (default) or 2."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value not in (1, 2):
+        raise ModelError(f"{source}: spin_degeneracy: must be 1 (spinless) or 2 "
+                         f"(spin-degenerate), got {value!r}")
+    return int(value)
 
 
 def _kind(value):
@@ -237,7 +248,7 @@ def _matrix(value, where, size=None):
             for i, row in enumerate(value)]
 
 
-def _general_model(data, source):
+def _general_model(data, source, spin=1):
     """The :class:`Junction` of the general form."""
     _require(data, GENERAL_KEYS, source, "general model")
     H = _matrix(data["H"], f"{source}: H")
@@ -253,12 +264,12 @@ def _general_model(data, source):
     omega = _real_list(data["omega"], f"{source}: omega", len(M))
     gamma_ph = _real_list(data["gamma_ph"], f"{source}: gamma_ph", len(M))
     try:
-        return Junction(H, gamma_L, gamma_R, M, omega, gamma_ph)
+        return Junction(H, gamma_L, gamma_R, M, omega, gamma_ph, spin_degeneracy=spin)
     except ModelError as exc:
         raise ModelError(f"{source}: {exc}") from None
 
 
-def _two_level_model(table, source):
+def _two_level_model(table, source, spin=1):
     """The :func:`two_level` model of a ``two_level`` table."""
     prefix = "two_level."
     if not isinstance(table, dict):
@@ -273,7 +284,7 @@ def _two_level_model(table, source):
                              f"got {params[key]}")
     hopping = _number(table.get("hopping", 0.0), f"{source}: {prefix}hopping", real=False)
     try:
-        return two_level(**params, hopping=hopping)
+        return two_level(**params, hopping=hopping, spin_degeneracy=spin)
     except ModelError as exc:
         raise ModelError(f"{source}: two_level: {exc}") from None
 
@@ -321,6 +332,8 @@ def model_to_dict(model, conditions=None, description=None):
     out.update(H=matrix(num.H), gamma_L=matrix(num.gamma_L), gamma_R=matrix(num.gamma_R),
                M=[matrix(m) for m in num.M], omega=[float(w) for w in num.omega],
                gamma_ph=[float(g) for g in num.gamma_ph])
+    if num.spin_degeneracy != 1:
+        out["spin_degeneracy"] = num.spin_degeneracy
     if conditions:
         _check_keys(conditions, CONDITION_KEYS, "conditions", "")
         out["conditions"] = {k: float(v) for k, v in conditions.items()}

@@ -241,6 +241,7 @@ def _model_attrs(model, factory, scalars):
     attrs = {"model_N": model.N, "model_K": model.K,
              "model_omega": np.asarray(num.omega, float),
              "model_gamma_ph": np.asarray(num.gamma_ph, float),
+             "model_spin_degeneracy": num.spin_degeneracy,
              "model": json.dumps(model_to_dict(model))}
     if factory is not None:
         attrs["model_factory"] = getattr(factory, "__qualname__", type(factory).__name__)

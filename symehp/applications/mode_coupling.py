@@ -180,7 +180,7 @@ def _quadrature_point(numeric, w, mus, temps, tol):
             g_minus = np.linalg.inv((x - w) * eye - h_eff).conj().T      # G^a(x - w)
             val = (np.einsum("mij,jk,nkl,li->mn", m, g_plus, m, a_c)
                    + np.einsum("mij,jk,nkl,li->mn", m, a_c, m, g_minus))
-            val = val * fermi(x - mu, temp) / _TWO_PI
+            val = val * (numeric.spin_degeneracy * fermi(x - mu, temp) / _TWO_PI)
             return np.concatenate([val.real.ravel(), val.imag.ravel()])
 
         hi = mu + _TAIL * temp
@@ -347,7 +347,7 @@ def _trace_LR(model, energy):
     g = np.linalg.inv(float(energy) * np.eye(numeric.N) - h_eff)
     a_l = g @ numeric.gamma_L @ g.conj().T
     a_r = g @ numeric.gamma_R @ g.conj().T
-    return np.trace(numeric.M[0] @ a_l @ numeric.M[1] @ a_r)
+    return numeric.spin_degeneracy * np.trace(numeric.M[0] @ a_l @ numeric.M[1] @ a_r)
 
 
 def paper_a(model, *, energy=0.0):

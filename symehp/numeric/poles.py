@@ -196,7 +196,8 @@ class PoleExpansion:
                 for a in "LR" for b in "LR"}
 
     def direct_kernel(self, alpha, beta, energy, omega):
-        """``tr[M^m A_a(e) M^n A_b(e - w)]`` from batched matrix inverses.
+        """``g_s tr[M^m A_a(e) M^n A_b(e - w)]`` from batched matrix inverses (``g_s`` the
+        model's spin degeneracy).
 
         Free of the cancellation that a sum over poles suffers when all poles
         lie far from ``energy`` (narrow, off-resonant levels): the route of the
@@ -220,7 +221,7 @@ class PoleExpansion:
             return np.matmul(couplings, spec[..., None, :, :])
 
         left, right = coupled(alpha, e), coupled(beta, e - w)
-        return np.einsum("...mij,...nji->...mn", left, right)
+        return self.model.spin_degeneracy * np.einsum("...mij,...nji->...mn", left, right)
 
     @cached_property
     def _reduced(self):
@@ -463,9 +464,29 @@ def from_eigensystem(z, right, left, gamma_L, gamma_R, M, *, backend="numpy", mo
         v_side[name] = np.concatenate([s_rows, r_dag], axis=0)                 # (P, N)
     poles = np.concatenate([z, np.conj(z)])
     family = np.concatenate([-np.ones(z.size), np.ones(z.size)])
-    couplings = {(a, b): tidy(_pole_basis_couplings(v_side[a], M, u_side[b]))
-                 for a in "LR" for b in "LR"}
+    root = _spin_root(model, backend)
+    couplings = {}
+    for a in "LR":
+        for b in "LR":
+            c = _pole_basis_couplings(v_side[a], M, u_side[b])
+            couplings[(a, b)] = tidy(c if root == 1 else c * root)
     return PoleExpansion(poles, family, u_side, v_side, couplings, model, basis, backend)
+
+
+def _spin_root(model, backend):
+    """``sqrt(g_s)`` in the backend's numbers (1 when spinless): every spectrum is a
+    product of two couplings, so couplings times ``sqrt(g_s)`` give ``g_s`` times the
+    spinless spectra (``model.spin_degeneracy``; :class:`~symehp.model.Junction`)."""
+    spin = getattr(model, "spin_degeneracy", 1)
+    if spin == 1:
+        return 1
+    if backend == "mpmath":
+        import mpmath as mp
+        return mp.sqrt(spin)
+    if backend == "sympy":
+        import sympy as sp
+        return sp.sqrt(spin)
+    return np.sqrt(float(spin))
 
 
 def _pole_basis_couplings(v, M, u):

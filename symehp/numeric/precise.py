@@ -150,7 +150,8 @@ def _trace(mat):
 
 
 def _emission_quad(model, ch, w, mu_a, mu_b, t_a, t_b, poles):
-    """``Pi^<`` at unequal temperatures: mpmath quadrature of Eq. (7)'s kernel."""
+    """``Pi^<`` at unequal temperatures: mpmath quadrature of Eq. (7)'s kernel (times the
+    model's spin degeneracy)."""
     n = model.N
     H = mp.matrix(model.H.tolist())
     gammas = {"L": mp.matrix(model.gamma_L.tolist()), "R": mp.matrix(model.gamma_R.tolist())}
@@ -177,7 +178,7 @@ def _emission_quad(model, ch, w, mu_a, mu_b, t_a, t_b, poles):
                 kern = _trace(m_mats[m] * spectral(ch.alpha, e) * m_mats[nn]
                               * spectral(ch.beta, e - w))
                 return kern * fermi(e - mu_a, t_a) * fermi(-(e - w - mu_b), t_b)
-            out[m, nn] = mp.quad(integrand, cuts) / (2 * mp.pi)
+            out[m, nn] = model.spin_degeneracy * mp.quad(integrand, cuts) / (2 * mp.pi)
     return out
 
 
