@@ -1,0 +1,61 @@
+"""The dps= path's polygamma through Arb (python-flint) against mpmath's (issue 9)."""
+
+import mpmath as mp
+import numpy as np
+import pytest
+
+import symehp
+from symehp.numeric import precise
+
+pytestmark = pytest.mark.skipif(precise._flint is None, reason="python-flint not installed")
+
+POINTS = [mp.mpc("0.16667", "-1.1"), mp.mpc("-3.25", "7.5"), mp.mpc("0.5", "1e-30"),
+          mp.mpc("1e5", "-2e6"), mp.mpc("0.5", "0"), mp.mpc("-7.75", "-1e-12")]
+
+
+@pytest.mark.parametrize("dps", [15, 30, 60])
+@pytest.mark.parametrize("order", [0, 1, 2])
+def test_polygamma_equals_mpmath_to_the_working_precision(dps, order):
+    with mp.workdps(dps):
+        for z in POINTS:
+            got = precise._polygamma(order, z)
+            want = mp.digamma(z) if order == 0 else mp.polygamma(order, z)
+            assert abs(got - want) <= mp.mpf(10) ** (2 - dps) * abs(want), (z, got, want)
+
+
+@pytest.mark.slow
+def test_the_currents_do_not_depend_on_the_polygamma_route(monkeypatch):
+    """Arb and mpmath give the same J and spectra at dps = 25 (to 1e-22 of J)."""
+    model = symehp.two_level(0.5, -0.5, 0.2, 0.2, 0.1, 1.0, 0.05)
+    args = dict(mu_L=0.6, mu_R=-0.6, T_e=0.05, T_ph=0.05, dps=25)
+    arb = symehp.transport(model, **args)
+    lam = symehp.ehp_dos(model, "LR", 0.9, mu_L=0.6, mu_R=-0.6, T_e=0.05, dps=25)
+    monkeypatch.setattr(precise, "_flint", None)
+    precise._PHI_MEMO.clear()
+    ref = symehp.transport(model, **args)
+    ref_lam = symehp.ehp_dos(model, "LR", 0.9, mu_L=0.6, mu_R=-0.6, T_e=0.05, dps=25)
+    precise._PHI_MEMO.clear()
+    assert abs(arb.J - ref.J) <= mp.mpf("1e-22") * abs(ref.J)
+    assert abs(arb.I - ref.I) <= mp.mpf("1e-22") * abs(ref.I)
+    assert abs(np.asarray(lam, complex) - np.asarray(ref_lam, complex)).max() <= 1e-15
+
+
+def test_the_spectra_do_not_depend_on_the_polygamma_route(monkeypatch):
+    """Three-level model with hopping (coincident-limit branches included): Lambda and
+    Pi^< through Arb equal mpmath's at dps = 30 to 1e-28."""
+    from _shared import GL3, GPH3, GR3, H3, M3, OM3
+    model = symehp.Junction(H3, GL3, GR3, list(M3), list(OM3), list(GPH3))
+    args = dict(mu_L=0.4, mu_R=-0.3, T_e=0.05, dps=30)
+    w = 0.7                                                       # = mu_L - mu_R (trigamma)
+    arb = [f(model, ch, w, **args) for ch in ("LR", "RL") for f in
+           (symehp.ehp_dos, symehp.emission_spectrum)]
+    monkeypatch.setattr(precise, "_flint", None)
+    precise._PHI_MEMO.clear()
+    ref = [f(model, ch, w, **args) for ch in ("LR", "RL") for f in
+           (symehp.ehp_dos, symehp.emission_spectrum)]
+    precise._PHI_MEMO.clear()
+    for a, b in zip(arb, ref):
+        a, b = np.ravel(a), np.ravel(b)
+        scale = max(abs(x) for x in b)
+        assert scale > 0
+        assert max(abs(x - y) for x, y in zip(a, b)) <= mp.mpf("1e-28") * scale
