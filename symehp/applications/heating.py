@@ -13,8 +13,11 @@ Two-level model, level 1 on L, level 2 on R, ``mu_L = +V/2 = -mu_R``:
   channel (3, ``-eV``) is resonant, and the bias pumps quanta out of the mode.
   This cools only when the mode holds quanta to remove: at ``T = 0.2``
   (``n_B(1, 0.2) = 0.007``) the mode temperature falls below ``T_ph``; at
-  ``T = 0.05`` (``n_B = 2e-9``) off-resonant emission through the broadened
-  levels wins and the bias heats slightly instead.
+  ``T = 0.05`` (``n_B = 2e-9``) the mode cools only a little, and only up to
+  ``eV ~ 0.39`` (where its effective temperature crosses ``T_ph`` again; J
+  changes sign earlier, at ``eV ~ 0.22``, as it integrates over the broadened
+  line while ``T_eff`` samples the baths at ``Omega``): beyond, off-resonant
+  emission through the broadened levels wins and the bias heats the mode.
 
 The paper gives no numbers for Fig. 2; :data:`FIG2` holds symehp's defaults.
 """
