@@ -180,3 +180,20 @@ def test_numba_engine_against_the_mpmath_engine():
     ref = symehp.transport(model, dps=30, **args)
     assert abs(got.J - float(ref.J)) <= max(1e-8 * abs(float(ref.J)), got.error_J)
     assert abs(got.I - float(ref.I)) <= max(1e-8 * abs(float(ref.I)), got.error_I)
+
+
+def test_shared_results_are_keyed_on_the_engine_that_runs(monkeypatch):
+    """energy_current's shared transport result under backend="auto" is not reused once
+    "auto" means another engine (found by CI: a numba result handed out as NumPy's)."""
+    from symehp.numeric import currents
+    model = symehp.two_level(**PAPER)
+    args = dict(mu_L=0.61, mu_R=-0.59, T_e=0.05, T_ph=0.05)
+    first = symehp.energy_current(model, **args)
+    calls = []
+    original = currents.transport
+    monkeypatch.setattr(currents, "transport",
+                        lambda *a, **k: calls.append(k.get("backend")) or original(*a, **k))
+    assert symehp.energy_current(model, **args) == first and calls == []     # reused
+    monkeypatch.setattr(backends, "_NUMBA", not backends.numba_available())
+    symehp.energy_current(model, **args)
+    assert calls == ["auto"]                                                  # recomputed

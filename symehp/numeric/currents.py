@@ -398,8 +398,9 @@ def _digest(value):
 def _shared_transport(model, *, progress, **kwargs):
     """:func:`transport`, reused when the same model and arguments were just computed.
 
-    The key is the hash of every number of the model (``NumericJunction.key``) and
-    the exact bytes of every argument (``progress`` aside); results are kept for the
+    The key is the hash of every number of the model (``NumericJunction.key``),
+    the exact bytes of every argument (``progress`` aside) and the engine that runs
+    (``backend="auto"`` is numba or NumPy); results are kept for the
     last ``_RECENT_SIZE`` calls, and the shortcuts hand out copies of them.
     """
     import hashlib
@@ -407,7 +408,13 @@ def _shared_transport(model, *, progress, **kwargs):
         numeric = numeric_model(model)
     except Exception:                     # noqa: BLE001 - transport raises the clear error
         numeric = None
-    parts = [_digest(kwargs[name]) for name in sorted(kwargs)]
+    try:
+        # the engine that will run, not the name asked for ("auto" changes with numba)
+        engine = resolve(kwargs.get("backend", "auto"), kwargs.get("dps"))
+    except Exception:                     # noqa: BLE001 - transport raises the clear error
+        return transport(model, progress=progress, **kwargs)
+    parts = [_digest(kwargs[name]) for name in sorted(kwargs) if name != "backend"]
+    parts.append(engine.encode())
     if numeric is None or any(p is None for p in parts):
         return transport(model, progress=progress, **kwargs)
     key = (numeric.key, hashlib.sha256(b"|".join(parts)).hexdigest())
