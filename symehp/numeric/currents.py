@@ -131,10 +131,18 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
                 if not sub.size:
                     continue
                 o = owner[sub]
+
+                def rescale(dos, sub=sub, o=o, c=c):
+                    # this batch's own closed-form Lambda joins the scale (as on the
+                    # fast route), so that the first nodes are not judged against 0
+                    np.maximum.at(dos_scale[:, c], o,
+                                  np.max(np.abs(dos), axis=(-2, -1)) * weight[sub, c])
+                    return SCALE_SHARE * channel_scales(dos_scale[o])[:, c] / weight[sub, c]
+
                 dos, pi_less, err = channel_spectra(
                     expansion, ch, w[sub], mu_L[o], mu_R[o], T_L[o], T_R[o],
                     scale=SCALE_SHARE * channel_scales(dos_scale[o])[:, c] / weight[sub, c],
-                    errors=True)
+                    errors=True, rescale=rescale)
                 np.maximum.at(dos_scale[:, c], o,
                               np.max(np.abs(dos), axis=(-2, -1)) * weight[sub, c])
                 out[ch.name][0][sub] = np.real(np.diagonal(dos, axis1=-2, axis2=-1))

@@ -42,8 +42,10 @@ import numpy as np
 
 from ..ehp import CHANNELS
 from .results import CHANNEL_FLOOR
-from .fermi_integrals import (CLOSE, _HUGE, parallelogram_mean, psi_half, segment_mean,
+from .fermi_integrals import (CLOSE, parallelogram_mean, phi_lower, segment_mean,
                               singularity_distance)
+
+_phi_lower = phi_lower           # its former name here
 
 __all__ = ["DiagonalModel", "diagonal_model", "point_data", "diagonal_spectra"]
 
@@ -131,24 +133,6 @@ def diagonal_model(expansion, skip=()):
     part = copy.copy(full)
     part.channels = [entry for entry in full.channels if entry[0].name not in skip]
     return part
-
-
-def _phi_lower(x, tau):
-    """``Phi(z; mu, T)`` of the lower family at ``x = z - mu`` (``Im x <= 0``), ``tau = 2 pi T``.
-
-    ``psi(1/2 + i x / tau) - i pi/2``; beyond ``|x/tau| = 1e15`` its
-    logarithmic limit ``log(i x) - log(tau)`` (no overflow at tiny T).
-    """
-    with np.errstate(over="ignore", invalid="ignore"):
-        v = 1j * x / tau
-        huge = ~(np.abs(v) <= _HUGE)
-    if huge.any():
-        out = np.empty(v.shape, dtype=complex)
-        t = np.broadcast_to(tau, x.shape)
-        out[huge] = np.log(1j * x[huge]) - np.log(t[huge])
-        out[~huge] = psi_half(v[~huge])
-        return out - 0.5j * np.pi
-    return psi_half(v) - 0.5j * np.pi
 
 
 def point_data(model, mu_L, mu_R, T, backend="numpy"):

@@ -43,7 +43,8 @@ import math
 import numpy as np
 from scipy.special import psi
 
-__all__ = ["phi", "psi_half", "analytic_radius", "singularity_distance", "phi_derivatives",
+__all__ = ["phi", "phi_lower", "log1p_complex", "psi_half", "analytic_radius",
+           "singularity_distance", "phi_derivatives",
            "segment_mean", "parallelogram_mean", "divided_difference", "mixed_difference"]
 
 #: points closer than this fraction of the analytic radius rho use the contour; the
@@ -113,6 +114,24 @@ def psi_half(v):
         return val
     out[small] = val
     return out
+
+
+def phi_lower(x, tau):
+    """``Phi(z; mu, T)`` of the lower family at ``x = z - mu`` (``Im x <= 0``), ``tau = 2 pi T``.
+
+    ``psi(1/2 + i x / tau) - i pi/2``; beyond ``|x/tau| = 1e15`` its
+    logarithmic limit ``log(i x) - log(tau)`` (no overflow at tiny T).
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        v = 1j * x / tau
+        huge = ~(np.abs(v) <= _HUGE)
+    if huge.any():
+        out = np.empty(v.shape, dtype=complex)
+        t = np.broadcast_to(tau, x.shape)
+        out[huge] = np.log(1j * x[huge]) - np.log(t[huge])
+        out[~huge] = psi_half(v[~huge])
+        return out - 0.5j * np.pi
+    return psi_half(v) - 0.5j * np.pi
 
 
 def singularity_distance(x, T, s):
@@ -311,13 +330,15 @@ _ASYMPTOTIC = (1 / 24, -7 / 960, 31 / 8064, -127 / 30720)
 _FAR_W = 50.0
 
 
-def _log1p(u):
+def log1p_complex(u):
     """``log(1 + u)`` for complex ``|u| < 1/2`` to full relative precision.
 
     (NumPy's complex ``log1p`` loses the digits of small ``u``.)
     """
     re, im = np.real(u), np.imag(u)
     return 0.5 * np.log1p(2 * re + re * re + im * im) + 1j * np.arctan2(im, 1 + re)
+
+
 
 
 def _far_pairs(x, y, mu, T, s, s_y):
@@ -340,21 +361,25 @@ def _far_divided_difference(x, y, mu, T, s):
     h = x - y
     zero = h == 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.where(zero, 1.0 / (y - mu), _log1p(h / (y - mu)) / np.where(zero, 1.0, h))
+        out = np.where(zero, 1.0 / (y - mu), log1p_complex(h / (y - mu)) / np.where(zero, 1.0, h))
     finite = T > 0
     if finite.any():
         scale = s[finite] / (2j * np.pi * T[finite])
         wx, wy = (x[finite] - mu[finite]) * scale, (y[finite] - mu[finite]) * scale
         # w_x^-2k - w_y^-2k = (w_y^2k - w_x^2k) / (w_x w_y)^2k, with the power difference
         # as a geometric sum times (w_y - w_x): no cancellation
-        ix2, iy2 = wx ** -2, wy ** -2
-        series = np.zeros(wx.shape, dtype=complex)
-        for k, c in enumerate(_ASYMPTOTIC, start=1):
-            # (ix2^k - iy2^k) / (ix2 - iy2) = sum_j ix2^j iy2^(k-1-j)
-            geometric = sum(ix2 ** j * iy2 ** (k - 1 - j) for j in range(k))
-            series = series + c * geometric
-        # (ix2 - iy2) / h = -(wx + wy) (wx - wy) / h / (wx wy)^2, and wx - wy = h * scale
-        out[finite] = out[finite] - series * scale * (wx + wy) * ix2 * iy2
+        with np.errstate(under="ignore"):
+            # 1/w rather than w^-2: at T ~ 1e-300 w^2 overflows (1/w underflows to 0)
+            ix, iy = 1.0 / wx, 1.0 / wy
+            ix2, iy2 = ix * ix, iy * iy
+            series = np.zeros(wx.shape, dtype=complex)
+            for k, c in enumerate(_ASYMPTOTIC, start=1):
+                # (ix2^k - iy2^k) / (ix2 - iy2) = sum_j ix2^j iy2^(k-1-j)
+                geometric = sum(ix2 ** j * iy2 ** (k - 1 - j) for j in range(k))
+                series = series + c * geometric
+            # (ix2 - iy2) / h = -(wx + wy) (wx - wy) / h / (wx wy)^2 with wx - wy = h scale,
+            # and scale (wx + wy) / (wx wy)^2 = (ix + iy) iy / (x - mu)
+            out[finite] = out[finite] - series * (ix + iy) * iy / (x[finite] - mu[finite])
     return out
 
 

@@ -25,7 +25,9 @@ import warnings
 
 import numpy as np
 from numpy.typing import ArrayLike
-from .fermi_integrals import divided_difference, mixed_difference
+from .fermi_integrals import (CLOSE, analytic_radius, divided_difference, log1p_complex,
+                              mixed_difference, phi_lower)
+from .fermi_poles import MAX_POLES, fermi_poles, pole_count
 from .poles import pole_expansion
 from .backends import check_dps, resolve
 from .quadrature import IntegrationWarning, graded_points, integrate_panels
@@ -100,6 +102,199 @@ def _dos_general(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
     # the two Fermi integrals cancel where T_a ~ T_b and w ~ mu_ab: judged term by term
     return -total / _TWO_PI, _condition(expansion, key, np.abs(term_a) + np.abs(term_b),
                                         total, floor)
+
+
+#: the window of the Fermi pole sum: |e - w - mu_b| <= |w - mu_ab| + _POLE_WINDOW max(T_a, T_b);
+#: beyond it f_a is 0 or 1 and f(., T_a) - f(., T_b) below exp(-_POLE_WINDOW + 5)
+_POLE_WINDOW = 45.0
+#: pole counts are rounded up to multiples of this (fewer groups of nodes, one array each)
+_POLE_STEP = 4
+#: more Fermi poles than this (at most MAX_POLES, the verified bound) cost more than the
+#: energy quadrature per node (two-level model: 0.4 s per point with 180 poles, 1.2 s
+#: with 390, 8.8 s with 720, against 2-3.5 s by quadrature)
+_MAX_POLE_COUNT = min(512, MAX_POLES)
+#: complex numbers per block of the pole sums' (nodes, poles, Fermi poles) arrays
+_POLE_BLOCK = 2 * 2**20
+
+
+def _log_difference(x, y, L):
+    """``[log(x - L) - log(y - L)] / (x - y)`` (principal logs), exact as ``x -> y``."""
+    u = (x - y) / (y - L)
+    close = np.abs(u) < 0.5
+    with np.errstate(divide="ignore", invalid="ignore"):
+        direct = (np.log(x - L) - np.log(y - L)) / np.where(close, 1.0, x - y)
+        near = np.where(u != 0, log1p_complex(u) / np.where(u != 0, x - y, 1.0), 1.0 / (y - L))
+    return np.where(close, near, direct)
+
+
+def _emission_pole_block(expansion, key, omega, mu_a, mu_b, T_a, T_b, window, n_a, n_b):
+    """The correction ``C`` of :func:`_emission_two_t` on a block of nodes with the same
+    pole counts: ``(C (M, K, K), gross (M, K, K), suspect (M,))``.
+
+    ``C = (1/2pi) sum_pq T_pq Y_pq``, ``Y_pq = sum_z c_z Psi[p, w + q, z]`` (second
+    divided differences of ``Psi(u) = Phi_a(u) - log(u - L)``, ``L = w + mu_b - X``)
+    over the Fermi poles ``z = w + mu_b +- i xi T_c`` with weights ``c_z = +- r T_c``.
+    Written as ``Y_pq = (U_p - V_q) / (p - s_q)``, ``U_u = sum_z c_z Psi[u, z]``, so the
+    cost is O(P Z) per node; pairs with ``p`` close to ``s_q = w + q`` (one family) are
+    redone as ``sum_z c_z (Psi[p, s] - Psi[s, z]) / (p - z)``.  ``gross``: the size of
+    the terms (round-off scale); ``suspect``: nodes with a non-finite term.
+    """
+    xi_a, r_a = fermi_poles(n_a)
+    xi_b, r_b = fermi_poles(n_b)
+    m = omega.size
+    c = omega + mu_b
+    lower_end = c - window                             # L
+    tau = (2 * np.pi * T_a)[:, None]
+    # the lower Fermi poles z (the upper ones are their conjugates, same weights)
+    offset = np.concatenate([-1j * xi_b[None, :] * T_b[:, None],
+                             -1j * xi_a[None, :] * T_a[:, None]], axis=1)          # (M, Z)
+    weight = np.concatenate([r_b[None, :] * T_b[:, None], -r_a[None, :] * T_a[:, None]],
+                            axis=1)
+    z_low = c[:, None] + offset
+    psi_z = phi_lower(z_low - mu_a[:, None], tau) - np.log(offset + window[:, None])
+    poles, fam = expansion.poles, expansion.family
+    lower = fam < 0
+    # the points u: the poles p and the shifted poles s_q = w + q, as (2, M, P); each is
+    # represented by its lower-family image (u itself, or conj u for an upper u, with
+    # Psi_+(conj u) = conj Psi_-(u) for real mu_a, L)
+    points = np.stack([np.broadcast_to(poles, (m, poles.size)),
+                       omega[:, None] + poles[None, :]])
+    ref = np.where(lower, points, np.conj(points))
+    psi_u = (phi_lower(ref - mu_a[None, :, None], tau[None])
+             - np.log(ref - lower_end[None, :, None]))
+    # U = sum_z w (Psi[ref, z] + Psi[ref, conj z]), the lower z being of ref's family and
+    # their conjugates of the other: U = Psi(ref) S1 - S2, S1 = sum w (1/(ref - z) +
+    # 1/(ref - conj z)), S2 = sum w (Psi(z)/(ref - z) + conj Psi(z)/(ref - conj z))
+    rr, zz = ref[..., None], z_low[None, :, None, :]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv_same = 1.0 / (rr - zz)
+    inv_other = 1.0 / (rr - np.conj(zz))
+    # a point close to a Fermi pole of its family: that term is the exact divided
+    # difference instead (and the direct one is left out of the sums)
+    gap = rr - zz
+    centre = np.abs(ref.imag)[..., None] + np.abs(zz.imag)
+    close = (gap.real ** 2 + gap.imag ** 2
+             <= (CLOSE * (0.5 * centre + np.pi * T_a[None, :, None, None])) ** 2)
+    exact = None
+    if close.any():
+        idx = np.nonzero(close)
+        x_c, z_c = ref[idx[:3]], z_low[idx[1], idx[3]]
+        exact = (divided_difference(x_c, z_c, mu_a[idx[1]], T_a[idx[1]], -1.0)
+                 - _log_difference(x_c, z_c, lower_end[idx[1]]))
+        inv_same[idx] = 0.0
+    a_same, a_other = np.abs(inv_same), np.abs(inv_other)
+    pz_c = np.conj(psi_z)
+    s1 = (np.einsum("kmpz,mz->kmp", inv_same, weight)
+          + np.einsum("kmpz,mz->kmp", inv_other, weight))
+    s2 = (np.einsum("kmpz,mz->kmp", inv_same, weight * psi_z)
+          + np.einsum("kmpz,mz->kmp", inv_other, weight * pz_c))
+    sums = psi_u * s1 - s2                                                          # (2, M, P)
+    a_w = np.abs(weight)
+    a_sum = a_same + a_other
+    gross_u = (np.abs(psi_u) * np.einsum("kmpz,mz->kmp", a_sum, a_w)
+               + np.einsum("kmpz,mz->kmp", a_sum, a_w * np.abs(psi_z)))
+    if exact is not None:
+        contrib = weight[idx[1], idx[3]] * exact
+        np.add.at(sums, idx[:3], contrib)
+        np.add.at(gross_u, idx[:3], 4 * np.abs(contrib))
+    u_p, v_q = np.where(lower, sums, np.conj(sums))
+    diff = poles[None, :, None] - (omega[:, None, None] + poles[None, None, :])     # (M, P, P)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y = (u_p[:, :, None] - v_q[:, None, :]) / diff
+        gross = (gross_u[0][:, :, None] + gross_u[1][:, None, :]) / np.abs(diff)
+    # pairs of one family with p close to w + q (w -> 0 with p = q; resonances): the
+    # other form of the second divided difference, through Psi[p, s] (exact as p -> s)
+    z_all = np.concatenate([z_low, np.conj(z_low)], axis=1)                        # (M, 2Z)
+    dist_p = np.min(np.abs(z_all[:, None, :] - poles[None, :, None]), axis=-1)     # (M, P)
+    near = (fam[:, None] == fam[None, :])[None] & (np.abs(diff) <= _RESONANT * dist_p[:, :, None])
+    if near.any():
+        im, ip, iq = np.nonzero(near)
+        pp, ss, f = poles[ip], omega[im] + poles[iq], fam[ip]
+        first = (divided_difference(pp, ss, mu_a[im], T_a[im], f)
+                 - _log_difference(pp, ss, lower_end[im]))
+        zs, ws = z_all[im], np.concatenate([weight[im], weight[im]], axis=1)
+        # Psi[s, z] = (Psi(s) - Psi(z)) / (s - z), each Psi of its own point's family
+        ps = np.where(f < 0, psi_u[1, im, iq], np.conj(psi_u[1, im, iq]))[:, None]
+        pz_all = np.concatenate([psi_z[im], np.conj(psi_z[im])], axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            second = (ps - pz_all) / (ss[:, None] - zs)
+            g_second = (np.abs(ps) + np.abs(pz_all)) / np.abs(ss[:, None] - zs)
+        inv = ws / (pp[:, None] - zs)
+        y[im, ip, iq] = first * np.sum(inv, axis=1) - np.sum(inv * second, axis=1)
+        gross[im, ip, iq] = (np.abs(first) * np.sum(np.abs(inv), axis=1)
+                             + np.sum(np.abs(inv) * g_second, axis=1))
+    bad = ~(np.isfinite(y) & np.isfinite(gross))
+    suspect = np.any(bad, axis=(1, 2))
+    if suspect.any():
+        y, gross = np.where(bad, 0.0, y), np.where(bad, 0.0, gross)
+    total = expansion.contract(*key, y) / _TWO_PI
+    size = expansion.contract(*key, gross, absolute=True) / _TWO_PI
+    return total, size, suspect
+
+
+#: pole pairs p, w + q of one family closer than this fraction of their distance to
+#: the Fermi poles take the second form of the divided difference (the first loses
+#: at most log10(256) ~ 2.4 digits, counted in its condition)
+_RESONANT = 1 / 256
+
+
+def _emission_two_t(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
+    """``Pi^<`` at two temperatures ``T_a != T_b`` (both > 0) in closed form, and its condition.
+
+    ``1 - f_b = [1 - f(x; T_a)] + delta(x)``, ``delta(x) = f(x; T_a) - f(x; T_b)``,
+    ``x = e - w - mu_b``: the first part is the equal-temperature emission at ``T_a``
+    (digammas, :func:`_equal_t`); ``delta`` is smooth, exponentially small for
+    ``|x| >> max(T_a, T_b)``, and is replaced by the difference of two Fermi pole sums
+    (:mod:`.fermi_poles`), accurate to ``2 ERROR_BOUND`` on ``|x| <= X``,
+    ``X = |w - mu_ab| + _POLE_WINDOW max(T_a, T_b)``.  Then ``int K f_a delta`` is a
+    sum of second divided differences of ``Phi_a`` over the kernel's poles and the
+    Fermi poles.  Outside the window the pole sums fall only like ``1/x``; there
+    ``delta ~ 0``, ``f_a = 0`` above and ``f_a = 1`` below, so the pole sums' tail
+    below the window, ``int_{-inf}^{L} K delta_N``, ``L = w + mu_b - X``, is subtracted
+    exactly (``Phi_a -> Phi_a - log(. - L)`` in the divided differences).  What
+    remains is ``<= 2 ERROR_BOUND int |K| + e^-40`` terms (docs/conventions.md).
+    """
+    d = omega - (mu_a - mu_b)
+    hot = np.maximum(T_a, T_b)
+    window = np.abs(d) + _POLE_WINDOW * hot
+    step = _POLE_STEP
+    with np.errstate(over="ignore"):
+        n_a = -(-pole_count(np.minimum(window / T_a, 1e12)) // step) * step
+        n_b = -(-pole_count(np.minimum(window / T_b, 1e12)) // step) * step
+    # beyond _MAX_POLE_COUNT (an electrode ~1e3 times colder than the window is wide)
+    # the quadrature is faster: left to it
+    too_many = np.maximum(n_a, n_b) > _MAX_POLE_COUNT
+    n_a, n_b = np.where(too_many, 0, n_a), np.where(too_many, 0, n_b)
+    s1, cond1 = _equal_t(expansion, key, omega, mu_a, mu_a - mu_b, T_a)
+    first = -(x_bose(d, T_a)[..., None, None] * s1) / _TWO_PI
+    # (an infinite condition: the equal-temperature pair sum cancelled to exactly 0)
+    suspect = ~np.isfinite(cond1)
+    gross = np.where(suspect, 0.0, np.max(np.abs(first), axis=(-2, -1)) * np.where(
+        suspect, 0.0, cond1))
+    total = first.copy()
+    groups = np.stack([n_a, n_b], axis=-1)
+    for na, nb in np.unique(groups, axis=0):
+        if na == 0:
+            continue
+        sel = np.nonzero((n_a == na) & (n_b == nb))[0]
+        per_node = 2 * expansion.poles.size * 2 * (na + nb) * 4
+        block = max(1, _POLE_BLOCK // per_node)
+        for start in range(0, sel.size, block):
+            idx = sel[start:start + block]
+            corr, size, bad = _emission_pole_block(
+                expansion, key, omega[idx], mu_a[idx], mu_b[idx], T_a[idx], T_b[idx],
+                window[idx], int(na), int(nb))
+            total[idx] += corr
+            gross[idx] += np.max(size, axis=(-2, -1))
+            suspect[idx] |= bad
+    top = np.max(np.abs(total), axis=(-2, -1))
+    if scale is not None:
+        top = np.maximum(top, scale)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        cond = np.where(top > 0, gross / np.where(top > 0, top, 1.0),
+                        np.where(gross > 0, np.inf, 1.0))
+    cond = np.where(suspect | too_many, np.inf, cond)
+    return total, cond
 
 
 def _energy_edges(expansion, flat):
@@ -279,16 +474,25 @@ def _quadrature(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None, emissio
     return dos.reshape(shape), pi_less.reshape(shape), errors.reshape(omega.shape)
 
 
+#: how Pi^< is computed at unequal electrode temperatures: "poles" (the Fermi pole sums of
+#: :func:`_emission_two_t`) or "quadrature" (the nested energy quadrature, the route before
+#: them: kept as the reference of the tests and the baseline of benchmarks/bench_thermal.py)
+TWO_TEMPERATURE_ROUTE = "poles"
+
 #: Fermi edges of two electrodes this many (T_a + T_b) apart: Pi^< = -Lambda or 0 (T_a != T_b)
 _EDGE_SEPARATION = 50.0
 
 #: pole-pair sums that cancel by more than this are redone by quadrature
 #: (each term carries ~1e-15 relative error, so the closed form keeps ~1e-11)
 MAX_CANCELLATION = 1e4
+#: ... and the Fermi pole sums of Pi^< at unequal temperatures: their error is at most
+#: 2.2e-16 of the size of their terms (measured against the energy quadrature in
+#: tests/test_two_temperatures.py), so 1e5 keeps 2e-11 of the scale they are judged by
+POLE_SUM_CANCELLATION = 1e5
 
 
 def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True,
-                    scale=None, errors=False):
+                    scale=None, errors=False, rescale=None):
     """``(Lambda, Pi^<)`` of channel ``ch``, each of shape ``broadcast.shape + (K, K)``.
 
     Internal workhorse of the public functions (no argument checking).
@@ -299,6 +503,10 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
     not against its own value (see :func:`.diagonal_spectra.diagonal_spectra`).
     ``errors=True``: also return an absolute error estimate per point (of
     every matrix entry; nonzero where an energy quadrature was needed).
+    ``rescale`` (optional): ``rescale(Lambda) -> scale``, called with the closed-form
+    ``Lambda`` of the points at unequal temperatures before their ``Pi^<`` is judged,
+    so that a caller can fold this call's own ``Lambda`` into the scale (the first
+    frequency nodes of a current have no earlier ones to be judged against).
     """
     ch = _channel(ch)
     key = (ch.alpha, ch.beta)
@@ -344,8 +552,29 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
             sep = (mu_a[sel] - mu_b[sel] - omega[sel]) / (T_a[sel] + T_b[sel])
             below, above = sep >= _EDGE_SEPARATION, sep <= -_EDGE_SEPARATION
             pi_less[sel] = np.where(below[..., None, None], -dos[sel], 0.0)
-            # where the closed-form Lambda is good, only Pi^< is integrated
-            redo_emission[sel] = ~bad_dos & ~(below | above)
+            # between, the Fermi pole sums (both temperatures > 0); where they cancel
+            # too much (or an electrode is at T = 0), and where the closed-form Lambda
+            # is good, only Pi^< is integrated
+            todo = ~bad_dos & ~(below | above)
+            poles_ok = (todo & (T_a[sel] > 0) & (T_b[sel] > 0)
+                        & (TWO_TEMPERATURE_ROUTE == "poles"))
+            if poles_ok.any():
+                part = tuple(x[sel][poles_ok] for x in (omega, mu_a, mu_b, T_a, T_b))
+                sub_scale = None if scale is None else np.broadcast_to(scale, shape)[sel]
+                if rescale is not None:
+                    again = np.broadcast_to(rescale(np.where(bad_dos[..., None, None], 0.0,
+                                                             dos[sel])), sub_scale.shape)
+                    sub_scale = again if sub_scale is None else np.maximum(sub_scale, again)
+                if sub_scale is not None:
+                    sub_scale = sub_scale[poles_ok]
+                values, cond_e = _emission_two_t(expansion, key, *part, scale=sub_scale)
+                block = pi_less[sel]
+                block[poles_ok] = values
+                pi_less[sel] = block
+                failed = np.zeros(poles_ok.shape, dtype=bool)
+                failed[poles_ok] = cond_e > POLE_SUM_CANCELLATION
+                todo = (todo & ~poles_ok) | failed
+            redo_emission[sel] = todo
     err = np.zeros(shape)
     for todo, with_dos in ((redo, True), (redo_emission, False)):
         if not todo.any():
