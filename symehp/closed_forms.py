@@ -92,7 +92,8 @@ from .symbols import T_e as _T_e, bose, eps as _eps, mu_L as _mu_L, mu_R as _mu_
 
 __all__ = ["SymbolicPoles", "pole_expansion", "kernel_pole_sum", "fermi_primitive",
            "REGULARIZATION", "fermi_integral_closed_form", "ehp_dos_closed_form",
-           "emission_closed_form", "regularization_residual", "zero_temperature_closed_form",
+           "emission_closed_form", "emission_two_temperature_closed_form", "fermi_pole_set",
+           "regularization_residual", "zero_temperature_closed_form",
            "to_latex"]
 
 #: regularization constants ``c_s`` of the two pole families (``s = +1``: upper half-plane)
@@ -539,6 +540,134 @@ def emission_closed_form(model, channel, *, omega=_omega, T=_T_e, mu_L=_mu_L, mu
     """
     return _spectrum(model, channel, omega, T, mu_L, mu_R, form, constants, dps, poles,
                      "emission")
+
+
+def fermi_pole_set(n, dps=DPS):
+    """The ``n`` Fermi poles ``xi_j`` and residues ``r_j`` (Ozaki's continued fraction) as
+    SymPy Floats of ``dps`` digits: ``f(x; T) ~ 1/2 - sum_j r_j T [1/(x - i xi_j T) +
+    1/(x + i xi_j T)]`` (:mod:`symehp.numeric.fermi_poles`, which holds the error bound).
+
+    From the eigensystem of the ``2n x 2n`` tridiagonal matrix with off-diagonal
+    ``1/(2 sqrt((2m-1)(2m+1)))`` in mpmath at ``dps`` digits (``xi = 1/b``,
+    ``r = v_0^2/(4 b^2)`` for its positive eigenvalues ``b``), ascending in ``xi``.
+    """
+    n = int(n)
+    if n < 1:
+        raise ParameterError(f"n_poles must be a positive integer, got {n}")
+    with mp.workdps(dps + 10):
+        size = 2 * n
+        mat = mp.zeros(size, size)
+        for m in range(1, size):
+            off = 1 / (2 * mp.sqrt((2 * m - 1) * (2 * m + 1)))
+            mat[m - 1, m] = mat[m, m - 1] = off
+        values, vectors = mp.eigsy(mat)
+        pairs = sorted(((values[i], vectors[0, i]) for i in range(size) if values[i] > 0),
+                       key=lambda item: -item[0])
+        xi = [sp.Float(1 / b, dps) for b, _ in pairs]
+        r = [sp.Float(v * v / (4 * b * b), dps) for b, v in pairs]
+    return xi, r
+
+
+def emission_two_temperature_closed_form(model, channel, *, omega=_omega, T_L, T_R, mu_L=_mu_L,
+                                         mu_R=_mu_R, n_poles=None, window=None, dps=DPS,
+                                         poles=None):
+    """Emission spectrum ``Pi^<_{ab,mn}(omega)`` at ``T_a != T_b`` with Fermi pole sums (K x K).
+
+    ``Pi^< = int de/(2pi) K f_a (1 - f_b)``.  With ``x = e - omega - mu_b`` and
+    ``delta(x) = f(x, T_a) - f(x, T_b)``:
+
+        Pi^< = Pi^<_{T_a}  +  (1/2pi) sum_pq T_pq sum_z c_z Psi[p, omega + q, z],
+
+    the first term the equal-temperature emission at ``T_a`` (:func:`emission_closed_form`),
+    the second the Fermi pole sums of ``delta``: ``z = omega + mu_b -+ i xi_j T_c`` with
+    ``c_z = r_j T_b`` (``T_c = T_b``) or ``-r_j T_a`` (``T_c = T_a``), both half-planes;
+    ``Psi(u) = Phi_a(u) - log(u - L)`` with ``Phi_a`` the Fermi primitive of electrode
+    ``a`` at ``T_a`` (:func:`fermi_primitive`, the family of ``u``), ``L = omega + mu_b -
+    window``, and ``Psi[., ., .]`` the second divided difference.  The ``log`` term is the
+    pole sums' tail below the window, subtracted exactly (docs/conventions.md).
+
+    Parameters
+    ----------
+    T_L, T_R : positive numbers or SymPy expressions
+        The electrode temperatures (``T_a`` and ``T_b`` are those of the channel's
+        electrodes; a channel with ``T_a = T_b`` gives :func:`emission_closed_form`).
+    n_poles : int or (int, int), optional
+        Fermi poles per temperature, ``(n_a, n_b)``.  Default (numbers only): the rule
+        of :func:`symehp.numeric.fermi_poles.pole_count` for the window, which keeps
+        ``|delta - delta_N| <= 4e-14`` on it.
+    window : number or expression, optional
+        The half-width ``X`` of the window in ``x``; default (numbers only)
+        ``max(40 max(T_a, T_b), |omega - mu_ab| + 40 T_a)``.
+    dps : int
+        Digits of the Float poles and residues (and of a numeric model's coefficients).
+
+    The result is a sum of ``O(P^2 (n_a + n_b))`` digamma terms: evaluate it with
+    ``evalf`` at the digits you need.  Distinct points are assumed (no Fermi pole on a
+    kernel pole, no coincident pair ``p = omega + q``); numbers that coincide raise
+    ``ParameterError``.
+    """
+    ch, mu_a, mu_b, omega, poles = _setup(model, channel, omega, mu_L, mu_R, dps, poles)
+    temps = {"L": sp.sympify(T_L), "R": sp.sympify(T_R)}
+    T_a, T_b = temps[ch.alpha], temps[ch.beta]
+    for name, t in (("T_L", temps["L"]), ("T_R", temps["R"])):
+        if t.is_positive is False:
+            raise ParameterError(f"{name} must be positive for the Fermi pole sums, got {t}")
+    first = emission_closed_form(model, ch, omega=omega, T=T_a, mu_L=mu_L, mu_R=mu_R,
+                                 dps=dps, poles=poles, form="pole_sum")
+    if sp.simplify(T_a - T_b) == 0:
+        return first
+    d = sp.expand(omega - mu_a + mu_b)
+    numbers = all(x.is_number for x in (d, T_a, T_b))
+    if window is None:
+        if not numbers:
+            raise ParameterError("window must be given when omega, mu or T are symbolic")
+        window = max(40 * max(T_a, T_b), abs(d) + 40 * T_a)
+    window = sp.sympify(window)
+    if n_poles is None:
+        if not (numbers and window.is_number):
+            raise ParameterError("n_poles must be given when omega, mu or T are symbolic")
+        from .numeric.fermi_poles import pole_count
+        n_poles = (int(pole_count(float(window / T_a))), int(pole_count(float(window / T_b))))
+    if isinstance(n_poles, int):
+        n_poles = (n_poles, n_poles)
+    n_a, n_b = (int(x) for x in n_poles)
+    c = omega + mu_b
+    lower_end = c - window
+    points = []                      # (z, family, weight)
+    for n_c, T_c, sign in ((n_b, T_b, 1), (n_a, T_a, -1)):
+        xi, r = fermi_pole_set(n_c, dps)
+        for x_j, r_j in zip(xi, r):
+            for fam in (-1, 1):
+                points.append((c + fam * sp.I * x_j * T_c, fam, sign * r_j * T_c))
+
+    def psi(u, fam):
+        return fermi_primitive(u - mu_a, T_a, fam) - sp.log(u - lower_end)
+
+    tol = _tol(dps)
+    tr = poles.traces(ch)
+    k = len(poles.M)
+    size = len(poles.poles)
+    out = [[sp.S.Zero] * k for _ in range(k)]
+    for pi_ in range(size):
+        for qi in range(size):
+            entries = [(m, n) for m in range(k) for n in range(k) if tr[m][n][pi_][qi] != 0]
+            if not entries:
+                continue
+            p, s_ = poles.poles[pi_], omega + poles.poles[qi]
+            f_p, f_s = poles.family[pi_], poles.family[qi]
+            if f_p == f_s and _is_zero(p - s_, tol):
+                raise ParameterError("coincident pole pair p = omega + q: not supported by "
+                                     "the two-temperature closed form")
+            psi_p, psi_s = psi(p, f_p), psi(s_, f_s)
+            pair = sp.S.Zero
+            for z, f_z, weight in points:
+                if (f_z == f_p and _is_zero(p - z, tol)) or (f_z == f_s and _is_zero(s_ - z, tol)):
+                    raise ParameterError("a Fermi pole coincides with a kernel pole")
+                pair += weight * (psi_p / ((p - s_) * (p - z)) + psi_s / ((s_ - p) * (s_ - z))
+                                  + psi(z, f_z) / ((z - p) * (z - s_)))
+            for m, n in entries:
+                out[m][n] += tr[m][n][pi_][qi] * pair / (2 * sp.pi)
+    return sp.ImmutableMatrix(k, k, lambda m, n: first[m, n] + out[m][n])
 
 
 def fermi_integral_closed_form(model, channel, side, *, omega=_omega, T=_T_e, mu_L=_mu_L,

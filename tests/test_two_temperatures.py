@@ -189,3 +189,68 @@ def test_an_electrode_at_zero_or_far_lower_temperature_keeps_the_quadrature():
     cold = symehp.energy_current(TWO, T_L=0.0, **kw)
     nearly = symehp.energy_current(TWO, T_L=1e-6, **kw)
     assert np.isfinite(cold) and nearly == pytest.approx(cold, rel=1e-8)
+
+
+def test_numba_and_numpy_pole_sums_agree():
+    """The compiled sums over the Fermi poles (:func:`._numba_kernels.fermi_pole_sums`)
+    against their NumPy twin: the same terms summed in another order, so equal to the
+    rounding that the condition estimates (1e-13 of the spectra's peak and of J)."""
+    pytest.importorskip("numba")
+    expansion = _expansion(MODELS["three-level"])
+    w = np.linspace(-1.0, 1.5, 41)
+    args = [np.full(w.shape, v) for v in (0.25, -0.25, 0.04, 0.3)]
+    a, _ = S._emission_two_t(expansion, ("L", "R"), w, *args, engine="numpy")
+    b, _ = S._emission_two_t(expansion, ("L", "R"), w, *args, engine="numba")
+    assert np.max(np.abs(a - b)) <= 1e-13 * np.max(np.abs(a))
+    kw = dict(mu_L=0.3, mu_R=-0.3, T_L=0.05, T_R=0.15, T_ph=0.1)
+    j_numpy = symehp.energy_current(HOPPING, backend="numpy", **kw)
+    j_numba = symehp.energy_current(HOPPING, backend="numba", **kw)
+    assert j_numba == pytest.approx(j_numpy, rel=1e-12)
+
+
+# ----------------------------------------------------------------------------- symbolic
+def test_symbolic_fermi_pole_set_matches_the_numeric_one():
+    import mpmath as mp
+    from symehp.closed_forms import fermi_pole_set
+    xi, r = fermi_pole_set(12, dps=30)
+    xi_n, r_n = fermi_poles(12)
+    assert np.allclose([float(x) for x in xi], xi_n, rtol=1e-13)
+    assert np.allclose([float(x) for x in r], r_n, rtol=1e-12)
+    # the lowest is the first Matsubara pole to the working precision
+    assert abs(mp.mpf(str(xi[0])) - mp.pi) < mp.mpf(10) ** -25
+
+
+def test_symbolic_two_temperature_form_reduces_and_rejects():
+    import sympy as sp
+    from symehp.closed_forms import emission_closed_form, emission_two_temperature_closed_form
+    from symehp.errors import ParameterError
+    model = symehp.two_level(0.3, -0.2, 0.1, 0.15, 0.05, 0.4, 0.01)
+    kw = dict(omega=sp.Rational(1, 2), mu_L=sp.Rational(1, 4), mu_R=-sp.Rational(1, 4))
+    same = emission_two_temperature_closed_form(model, "LR", T_L=sp.Rational(1, 10),
+                                                T_R=sp.Rational(1, 10), **kw)
+    assert same == emission_closed_form(model, "LR", T=sp.Rational(1, 10), form="pole_sum", **kw)
+    with pytest.raises(ParameterError, match="window"):
+        emission_two_temperature_closed_form(model, "LR", T_L=0.1, T_R=0.2, mu_L=0.25,
+                                             mu_R=-0.25)            # omega left symbolic
+    with pytest.raises(ParameterError, match="T_R"):
+        emission_two_temperature_closed_form(model, "LR", T_L=0.1, T_R=-0.2, **kw)
+
+
+@pytest.mark.slow          # ~10 s: a SymPy sum of ~1e4 digamma terms, evaluated at 30 digits
+def test_symbolic_two_temperature_form_against_the_quadrature():
+    """The symbolic layer's two-temperature emission, evaluated at 30 digits, against
+    the nested energy quadrature and the numeric pole sums (1e-13 relative)."""
+    import sympy as sp
+    from symehp.closed_forms import emission_two_temperature_closed_form
+    model = symehp.two_level(0.3, -0.2, 0.1, 0.15, 0.05, 0.4, 0.01)
+    w, mu_a, mu_b, T_a, T_b = 0.5, 0.25, -0.25, 0.1, 0.2
+    form = emission_two_temperature_closed_form(
+        model, "LR", omega=sp.Float(w), T_L=sp.Float(T_a), T_R=sp.Float(T_b),
+        mu_L=sp.Float(mu_a), mu_R=sp.Float(mu_b), dps=30)
+    value = complex(sp.N(form[0, 0], 30))
+    expansion = _expansion(model)
+    args = [np.array([v]) for v in (w, mu_a, mu_b, T_a, T_b)]
+    numeric, _ = S._emission_two_t(expansion, ("L", "R"), *args)
+    _, reference, _ = S._quadrature(expansion, ("L", "R"), *args, dos=False)
+    assert abs(value - reference.ravel()[0]) <= 1e-13 * abs(reference.ravel()[0])
+    assert abs(value - numeric.ravel()[0]) <= 1e-13 * abs(reference.ravel()[0])

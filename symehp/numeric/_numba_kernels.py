@@ -15,7 +15,9 @@ two backends agree to round-off (the tests ask for 1e-13):
   same-family pairs fused into the same loop (NumPy forms five (M, N, N)
   temporaries for it); the few close pairs are returned as flags and
   completed by the shared NumPy code (Taylor series), so the removable
-  singularities are treated identically by both backends.
+  singularities are treated identically by both backends;
+* :func:`fermi_pole_sums` -- the sums over the Fermi poles of the emission at
+  unequal temperatures (:func:`.spectra._emission_pole_block`), fused the same way.
 
 These are hand-written rather than generated from the symbolic layer: the
 generated per-pair kernel (:func:`symehp.numeric.codegen.generate_pair_kernel`)
@@ -177,6 +179,71 @@ def pair_matrix(first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x):
     return x, idx
 
 
+@njit(cache=True, error_model="numpy")
+def fermi_pole_sums(ref, z_low, weight, mu_a, T_a, window, close_factor):
+    """The sums of :func:`.spectra._emission_pole_block` in one fused loop.
+
+    ``ref`` (2, M, P): the points' lower-family images; ``z_low`` (M, Z) the lower Fermi
+    poles, ``weight`` (M, Z) their real weights; ``mu_a``, ``T_a``, ``window`` (M,).
+    Returns ``(psi_u (2, M, P), psi_z (M, Z), sums (2, M, P), gross (2, M, P), close
+    (2, M, P, Z) bool)``: ``sums = sum_z w (Psi[ref, z] + Psi[ref, conj z])`` without the
+    close same-family terms (flagged in ``close``, completed by the NumPy code), and
+    ``gross`` the size of the terms, as the NumPy twin computes them.
+    """
+    m_count, z_count = z_low.shape
+    p_count = ref.shape[2]
+    psi_z = np.empty((m_count, z_count), dtype=np.complex128)
+    psi_u = np.empty((2, m_count, p_count), dtype=np.complex128)
+    sums = np.empty((2, m_count, p_count), dtype=np.complex128)
+    gross = np.empty((2, m_count, p_count))
+    close = np.zeros((2, m_count, p_count, z_count), dtype=np.bool_)
+    for m in range(m_count):
+        tau = 2 * math.pi * T_a[m]
+        lower_end = z_low[m, 0].real - window[m]
+        a_pz = np.empty(z_count)
+        for j in range(z_count):
+            offset = z_low[m, j] - z_low[m, j].real
+            psi_z[m, j] = (phi_lower(z_low[m, j] - mu_a[m], tau)
+                           - cmath.log(offset + window[m]))
+            a_pz[j] = abs(psi_z[m, j])
+        for k in range(2):
+            for i in range(p_count):
+                u = ref[k, m, i]
+                pu = phi_lower(u - mu_a[m], tau) - cmath.log(u - lower_end)
+                psi_u[k, m, i] = pu
+                apu = abs(pu)
+                s1 = 0j
+                s2 = 0j
+                g = 0.0
+                ui = abs(u.imag)
+                for j in range(z_count):
+                    z = z_low[m, j]
+                    pz = psi_z[m, j]
+                    w = weight[m, j]
+                    # 1/(u - z) and 1/(u - conj z) as conj(gap)/|gap|^2 (one division each)
+                    gr = u.real - z.real
+                    gi = u.imag - z.imag
+                    hi = u.imag + z.imag
+                    n1 = gr * gr + gi * gi
+                    n2 = gr * gr + hi * hi
+                    inv2 = complex(gr / n2, -hi / n2)
+                    radius = close_factor * (0.5 * (ui + abs(z.imag)) + math.pi * T_a[m])
+                    a_sum = 1.0 / math.sqrt(n2)
+                    if n1 <= radius * radius:
+                        close[k, m, i, j] = True
+                        s1 += w * inv2
+                        s2 += w * pz.conjugate() * inv2
+                    else:
+                        inv1 = complex(gr / n1, -gi / n1)
+                        s1 += w * (inv1 + inv2)
+                        s2 += w * (pz * inv1 + pz.conjugate() * inv2)
+                        a_sum += 1.0 / math.sqrt(n1)
+                    g += abs(w) * a_sum * (apu + a_pz[j])
+                sums[k, m, i] = pu * s1 - s2
+                gross[k, m, i] = g
+    return psi_u, psi_z, sums, gross, close
+
+
 def warm_up():
     """Compile (or load from the disk cache) every kernel once."""
     lower = np.array([0.1 - 0.2j, -0.3 - 0.1j])
@@ -189,3 +256,6 @@ def warm_up():
     pair_matrix(np.ones((1, 2), complex), np.ones((1, 2), complex),
                 lower[:, None] - poles[None, :], lower, w, np.zeros(1), np.zeros(1), T,
                 np.empty((1, 2, 4), complex))
+    ref = np.stack([np.broadcast_to(poles, (1, 4)), np.broadcast_to(poles, (1, 4))]).copy()
+    fermi_pole_sums(ref, np.array([[0.5 - 0.2j]]), np.array([[0.1]]), np.zeros(1), T,
+                    np.array([2.0]), 1 / 64)

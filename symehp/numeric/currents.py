@@ -142,7 +142,7 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
                 dos, pi_less, err = channel_spectra(
                     expansion, ch, w[sub], mu_L[o], mu_R[o], T_L[o], T_R[o],
                     scale=SCALE_SHARE * channel_scales(dos_scale[o])[:, c] / weight[sub, c],
-                    errors=True, rescale=rescale)
+                    errors=True, rescale=rescale, engine=engine)
                 np.maximum.at(dos_scale[:, c], o,
                               np.max(np.abs(dos), axis=(-2, -1)) * weight[sub, c])
                 out[ch.name][0][sub] = np.real(np.diagonal(dos, axis1=-2, axis2=-1))

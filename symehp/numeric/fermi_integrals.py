@@ -296,7 +296,7 @@ def phi(z, mu, T, s):
         # psi(1/2 + w) ~ log(w): keeps the same constant -log(2 pi T) as the psi branch
         val[big] = np.log(xs[big]) - np.log(2 * np.pi * t[big])
         small = ~big
-        val[small] = psi(0.5 + w[small]) + ss[small] * 0.5j * np.pi
+        val[small] = psi_half(w[small]) + ss[small] * 0.5j * np.pi
         out[finite] = val
     return out
 

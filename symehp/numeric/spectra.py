@@ -104,9 +104,10 @@ def _dos_general(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
                                         total, floor)
 
 
-#: the window of the Fermi pole sum: |e - w - mu_b| <= |w - mu_ab| + _POLE_WINDOW max(T_a, T_b);
-#: beyond it f_a is 0 or 1 and f(., T_a) - f(., T_b) below exp(-_POLE_WINDOW + 5)
-_POLE_WINDOW = 45.0
+#: the window of the Fermi pole sums, |e - w - mu_b| <= X with
+#: X = max(_POLE_WINDOW max(T_a, T_b), |w - mu_ab| + _POLE_WINDOW T_a): beyond it f_a is 0
+#: or 1 and f(., T_a) - f(., T_b) is below exp(-_POLE_WINDOW) ~ 4e-18
+_POLE_WINDOW = 40.0
 #: pole counts are rounded up to multiples of this (fewer groups of nodes, one array each)
 _POLE_STEP = 4
 #: more Fermi poles than this (at most MAX_POLES, the verified bound) cost more than the
@@ -127,7 +128,33 @@ def _log_difference(x, y, L):
     return np.where(close, near, direct)
 
 
-def _emission_pole_block(expansion, key, omega, mu_a, mu_b, T_a, T_b, window, n_a, n_b):
+def _fermi_pole_sums(ref, z_low, weight, mu_a, T_a, window, offset, lower_end):
+    """NumPy twin of :func:`._numba_kernels.fermi_pole_sums` (same returns)."""
+    tau = (2 * np.pi * T_a)[:, None]
+    psi_z = phi_lower(z_low - mu_a[:, None], tau) - np.log(offset + window[:, None])
+    psi_u = (phi_lower(ref - mu_a[None, :, None], tau[None])
+             - np.log(ref - lower_end[None, :, None]))
+    rr, zz = ref[..., None], z_low[None, :, None, :]
+    gap = rr - zz
+    centre = np.abs(ref.imag)[..., None] + np.abs(zz.imag)
+    close = (gap.real ** 2 + gap.imag ** 2
+             <= (CLOSE * (0.5 * centre + np.pi * T_a[None, :, None, None])) ** 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        inv_same = np.where(close, 0.0, 1.0 / gap)
+    inv_other = 1.0 / (rr - np.conj(zz))
+    s1 = (np.einsum("kmpz,mz->kmp", inv_same, weight)
+          + np.einsum("kmpz,mz->kmp", inv_other, weight))
+    s2 = (np.einsum("kmpz,mz->kmp", inv_same, weight * psi_z)
+          + np.einsum("kmpz,mz->kmp", inv_other, weight * np.conj(psi_z)))
+    a_sum = np.abs(inv_same) + np.abs(inv_other)
+    a_w = np.abs(weight)
+    gross = (np.abs(psi_u) * np.einsum("kmpz,mz->kmp", a_sum, a_w)
+             + np.einsum("kmpz,mz->kmp", a_sum, a_w * np.abs(psi_z)))
+    return psi_u, psi_z, psi_u * s1 - s2, gross, close
+
+
+def _emission_pole_block(expansion, key, omega, mu_a, mu_b, T_a, T_b, window, n_a, n_b,
+                         engine="numpy"):
     """The correction ``C`` of :func:`_emission_two_t` on a block of nodes with the same
     pole counts: ``(C (M, K, K), gross (M, K, K), suspect (M,))``.
 
@@ -138,6 +165,7 @@ def _emission_pole_block(expansion, key, omega, mu_a, mu_b, T_a, T_b, window, n_
     cost is O(P Z) per node; pairs with ``p`` close to ``s_q = w + q`` (one family) are
     redone as ``sum_z c_z (Psi[p, s] - Psi[s, z]) / (p - z)``.  ``gross``: the size of
     the terms (round-off scale); ``suspect``: nodes with a non-finite term.
+    ``engine``: ``"numpy"`` or ``"numba"`` for the sums over the Fermi poles.
     """
     xi_a, r_a = fermi_poles(n_a)
     xi_b, r_b = fermi_poles(n_b)
@@ -151,7 +179,6 @@ def _emission_pole_block(expansion, key, omega, mu_a, mu_b, T_a, T_b, window, n_
     weight = np.concatenate([r_b[None, :] * T_b[:, None], -r_a[None, :] * T_a[:, None]],
                             axis=1)
     z_low = c[:, None] + offset
-    psi_z = phi_lower(z_low - mu_a[:, None], tau) - np.log(offset + window[:, None])
     poles, fam = expansion.poles, expansion.family
     lower = fam < 0
     # the points u: the poles p and the shifted poles s_q = w + q, as (2, M, P); each is
@@ -160,39 +187,25 @@ def _emission_pole_block(expansion, key, omega, mu_a, mu_b, T_a, T_b, window, n_
     points = np.stack([np.broadcast_to(poles, (m, poles.size)),
                        omega[:, None] + poles[None, :]])
     ref = np.where(lower, points, np.conj(points))
-    psi_u = (phi_lower(ref - mu_a[None, :, None], tau[None])
-             - np.log(ref - lower_end[None, :, None]))
     # U = sum_z w (Psi[ref, z] + Psi[ref, conj z]), the lower z being of ref's family and
     # their conjugates of the other: U = Psi(ref) S1 - S2, S1 = sum w (1/(ref - z) +
-    # 1/(ref - conj z)), S2 = sum w (Psi(z)/(ref - z) + conj Psi(z)/(ref - conj z))
-    rr, zz = ref[..., None], z_low[None, :, None, :]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        inv_same = 1.0 / (rr - zz)
-    inv_other = 1.0 / (rr - np.conj(zz))
-    # a point close to a Fermi pole of its family: that term is the exact divided
-    # difference instead (and the direct one is left out of the sums)
-    gap = rr - zz
-    centre = np.abs(ref.imag)[..., None] + np.abs(zz.imag)
-    close = (gap.real ** 2 + gap.imag ** 2
-             <= (CLOSE * (0.5 * centre + np.pi * T_a[None, :, None, None])) ** 2)
+    # 1/(ref - conj z)), S2 = sum w (Psi(z)/(ref - z) + conj Psi(z)/(ref - conj z)); a
+    # point close to a Fermi pole of its family leaves that term out (``close``): it is
+    # added below as the exact divided difference
+    if engine == "numba":
+        from .backends import kernels
+        psi_u, psi_z, sums, gross_u, close = kernels().fermi_pole_sums(
+            np.ascontiguousarray(ref), np.ascontiguousarray(z_low), np.ascontiguousarray(weight),
+            mu_a, T_a, window, CLOSE)
+    else:
+        psi_u, psi_z, sums, gross_u, close = _fermi_pole_sums(ref, z_low, weight, mu_a, T_a,
+                                                              window, offset, lower_end)
     exact = None
     if close.any():
         idx = np.nonzero(close)
         x_c, z_c = ref[idx[:3]], z_low[idx[1], idx[3]]
         exact = (divided_difference(x_c, z_c, mu_a[idx[1]], T_a[idx[1]], -1.0)
                  - _log_difference(x_c, z_c, lower_end[idx[1]]))
-        inv_same[idx] = 0.0
-    a_same, a_other = np.abs(inv_same), np.abs(inv_other)
-    pz_c = np.conj(psi_z)
-    s1 = (np.einsum("kmpz,mz->kmp", inv_same, weight)
-          + np.einsum("kmpz,mz->kmp", inv_other, weight))
-    s2 = (np.einsum("kmpz,mz->kmp", inv_same, weight * psi_z)
-          + np.einsum("kmpz,mz->kmp", inv_other, weight * pz_c))
-    sums = psi_u * s1 - s2                                                          # (2, M, P)
-    a_w = np.abs(weight)
-    a_sum = a_same + a_other
-    gross_u = (np.abs(psi_u) * np.einsum("kmpz,mz->kmp", a_sum, a_w)
-               + np.einsum("kmpz,mz->kmp", a_sum, a_w * np.abs(psi_z)))
     if exact is not None:
         contrib = weight[idx[1], idx[3]] * exact
         np.add.at(sums, idx[:3], contrib)
@@ -205,8 +218,18 @@ def _emission_pole_block(expansion, key, omega, mu_a, mu_b, T_a, T_b, window, n_
     # pairs of one family with p close to w + q (w -> 0 with p = q; resonances): the
     # other form of the second divided difference, through Psi[p, s] (exact as p -> s)
     z_all = np.concatenate([z_low, np.conj(z_low)], axis=1)                        # (M, 2Z)
-    dist_p = np.min(np.abs(z_all[:, None, :] - poles[None, :, None]), axis=-1)     # (M, P)
-    near = (fam[:, None] == fam[None, :])[None] & (np.abs(diff) <= _RESONANT * dist_p[:, :, None])
+    # candidates first: the distance from p to the Fermi poles (at Re z = c) is at most
+    # that to the nearest of +- i pi T_a, +- i pi T_b
+    reach = np.hypot(poles.real[None, :] - c[:, None],
+                     np.abs(poles.imag)[None, :] + np.pi * np.maximum(T_a, T_b)[:, None])
+    same_family = (fam[:, None] == fam[None, :])[None]
+    near = same_family & (np.abs(diff) <= _RESONANT * reach[:, :, None])
+    if near.any():
+        rows = np.nonzero(np.any(near, axis=2))
+        dist = np.min(np.abs(z_all[rows[0]] - poles[rows[1]][:, None]), axis=-1)
+        dist_p = np.full(reach.shape, np.inf)
+        dist_p[rows] = dist
+        near &= np.abs(diff) <= _RESONANT * dist_p[:, :, None]
     if near.any():
         im, ip, iq = np.nonzero(near)
         pp, ss, f = poles[ip], omega[im] + poles[iq], fam[ip]
@@ -238,7 +261,7 @@ def _emission_pole_block(expansion, key, omega, mu_a, mu_b, T_a, T_b, window, n_
 _RESONANT = 1 / 256
 
 
-def _emission_two_t(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
+def _emission_two_t(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None, engine="numpy"):
     """``Pi^<`` at two temperatures ``T_a != T_b`` (both > 0) in closed form, and its condition.
 
     ``1 - f_b = [1 - f(x; T_a)] + delta(x)``, ``delta(x) = f(x; T_a) - f(x; T_b)``,
@@ -246,7 +269,7 @@ def _emission_two_t(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
     (digammas, :func:`_equal_t`); ``delta`` is smooth, exponentially small for
     ``|x| >> max(T_a, T_b)``, and is replaced by the difference of two Fermi pole sums
     (:mod:`.fermi_poles`), accurate to ``2 ERROR_BOUND`` on ``|x| <= X``,
-    ``X = |w - mu_ab| + _POLE_WINDOW max(T_a, T_b)``.  Then ``int K f_a delta`` is a
+    ``X = max(40 max(T_a, T_b), |w - mu_ab| + 40 T_a)``.  Then ``int K f_a delta`` is a
     sum of second divided differences of ``Phi_a`` over the kernel's poles and the
     Fermi poles.  Outside the window the pole sums fall only like ``1/x``; there
     ``delta ~ 0``, ``f_a = 0`` above and ``f_a = 1`` below, so the pole sums' tail
@@ -255,8 +278,9 @@ def _emission_two_t(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
     remains is ``<= 2 ERROR_BOUND int |K| + e^-40`` terms (docs/conventions.md).
     """
     d = omega - (mu_a - mu_b)
-    hot = np.maximum(T_a, T_b)
-    window = np.abs(d) + _POLE_WINDOW * hot
+    # delta(x) < e^-40 beyond 40 max(T_a, T_b); f_a is 0 or 1 to e^-40 beyond 40 T_a of
+    # mu_a = c - d, i.e. for x outside [-d - 40 T_a, -d + 40 T_a]
+    window = np.maximum(_POLE_WINDOW * np.maximum(T_a, T_b), np.abs(d) + _POLE_WINDOW * T_a)
     step = _POLE_STEP
     with np.errstate(over="ignore"):
         n_a = -(-pole_count(np.minimum(window / T_a, 1e12)) // step) * step
@@ -283,7 +307,7 @@ def _emission_two_t(expansion, key, omega, mu_a, mu_b, T_a, T_b, scale=None):
             idx = sel[start:start + block]
             corr, size, bad = _emission_pole_block(
                 expansion, key, omega[idx], mu_a[idx], mu_b[idx], T_a[idx], T_b[idx],
-                window[idx], int(na), int(nb))
+                window[idx], int(na), int(nb), engine)
             total[idx] += corr
             gross[idx] += np.max(size, axis=(-2, -1))
             suspect[idx] |= bad
@@ -487,12 +511,17 @@ _EDGE_SEPARATION = 50.0
 MAX_CANCELLATION = 1e4
 #: ... and the Fermi pole sums of Pi^< at unequal temperatures: their error is at most
 #: 2.2e-16 of the size of their terms (measured against the energy quadrature in
-#: tests/test_two_temperatures.py), so 1e5 keeps 2e-11 of the scale they are judged by
+#: tests/test_two_temperatures.py), so 1e5 keeps 2e-11 of Pi^< (the public spectra);
+#: in the currents, judged against the share of Lambda that matters at the node
+#: (``SCALE_SHARE`` = 1e-3 of the largest weighted Lambda, see .diagonal_spectra), 1e6
+#: keeps each node's error below 2.2e-13 of that largest value.  (Where the emission
+#: is suppressed, w - mu_ab >> T, Pi^< is e^-(w - mu_ab)/T of the terms it is made of.)
 POLE_SUM_CANCELLATION = 1e5
+POLE_SUM_CANCELLATION_SCALED = 1e6
 
 
 def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True,
-                    scale=None, errors=False, rescale=None):
+                    scale=None, errors=False, rescale=None, engine="numpy"):
     """``(Lambda, Pi^<)`` of channel ``ch``, each of shape ``broadcast.shape + (K, K)``.
 
     Internal workhorse of the public functions (no argument checking).
@@ -507,6 +536,8 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
     ``Lambda`` of the points at unequal temperatures before their ``Pi^<`` is judged,
     so that a caller can fold this call's own ``Lambda`` into the scale (the first
     frequency nodes of a current have no earlier ones to be judged against).
+    ``engine``: ``"numpy"`` or ``"numba"``, for the Fermi pole sums at unequal
+    temperatures (the rest is NumPy either way).
     """
     ch = _channel(ch)
     key = (ch.alpha, ch.beta)
@@ -567,12 +598,14 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
                     sub_scale = again if sub_scale is None else np.maximum(sub_scale, again)
                 if sub_scale is not None:
                     sub_scale = sub_scale[poles_ok]
-                values, cond_e = _emission_two_t(expansion, key, *part, scale=sub_scale)
+                values, cond_e = _emission_two_t(expansion, key, *part, scale=sub_scale,
+                                                 engine=engine)
                 block = pi_less[sel]
                 block[poles_ok] = values
                 pi_less[sel] = block
                 failed = np.zeros(poles_ok.shape, dtype=bool)
-                failed[poles_ok] = cond_e > POLE_SUM_CANCELLATION
+                failed[poles_ok] = cond_e > (POLE_SUM_CANCELLATION if sub_scale is None
+                                             else POLE_SUM_CANCELLATION_SCALED)
                 todo = (todo & ~poles_ok) | failed
             redo_emission[sel] = todo
     err = np.zeros(shape)
