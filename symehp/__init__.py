@@ -30,8 +30,8 @@ from .model import Junction, NumericJunction, two_level
 __version__ = "0.1.0"
 from . import verify
 from .numeric import (ChannelMapping, ModeOccupation, TransportResult, ehp_dos,
-                      emission_spectrum, energy_current, mode_occupation, particle_current,
-                      transport)
+                      ehp_self_energy, emission_spectrum, energy_current, mode_occupation,
+                      particle_current, transport)
 
 from .sweep import sweep
 
@@ -47,7 +47,8 @@ __all__ = [
     "Junction", "NumericJunction", "two_level", "Channel", "CHANNELS", "channel",
     "ehp", "greens", "modes", "symbols", "verify",
     # numbers
-    "ehp_dos", "emission_spectrum", "energy_current", "particle_current", "transport",
+    "ehp_dos", "emission_spectrum", "ehp_self_energy", "energy_current", "particle_current",
+    "transport",
     "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping",
     # sweeps (xarray, optionally on Dask)
     "sweep",

@@ -55,10 +55,10 @@ def model3():
 def test_anti_hermitian_part_is_ehp_dos(model3, kw):
     """i (Pi^r - Pi^r+) = Lambda of Eq. (7), channel by channel and summed."""
     w = np.array([-0.7, -0.1, 0.0, 0.05, 0.4, 1.1])
-    total = mc.electronic_self_energy(model3, w, **kw)
+    total = mc._self_energy(model3, w, **kw)
     lam_total = 0
     for ch in CHANNELS:
-        pi = mc.electronic_self_energy(model3, w, channel=ch, **kw)
+        pi = mc._self_energy(model3, w, channel=ch, **kw)
         lam = symehp.ehp_dos(model3, ch, w, **kw)
         lam_total = lam_total + lam
         np.testing.assert_allclose(1j * (pi - _dagger(pi)), lam, rtol=0, atol=1e-12)
@@ -70,8 +70,8 @@ def test_self_energy_is_a_real_response(model3):
     """Pi^r(-w) = conj Pi^r(w) (real in time); Pi^r(0) real."""
     w = np.array([0.0, 0.2, 0.9])
     kw = dict(mu_L=0.25, mu_R=-0.15, T_e=0.03)
-    plus = mc.electronic_self_energy(model3, w, **kw)
-    minus = mc.electronic_self_energy(model3, -w, **kw)
+    plus = mc._self_energy(model3, w, **kw)
+    minus = mc._self_energy(model3, -w, **kw)
     np.testing.assert_allclose(minus, np.conj(plus), rtol=0, atol=1e-14)
     assert np.abs(plus[0].imag).max() < 1e-15
 
@@ -81,8 +81,8 @@ def test_self_energy_is_a_real_response(model3):
 def test_two_routes_agree(model3, kw):
     """Closed form (poles, digamma) vs energy quadrature with matrix inverses."""
     w = np.array([0.0, 0.35, -0.8])
-    poles = mc.electronic_self_energy(model3, w, **kw)
-    quad = mc.electronic_self_energy(model3, w, route="quadrature", **kw)
+    poles = mc._self_energy(model3, w, **kw)
+    quad = mc._self_energy(model3, w, route="quadrature", **kw)
     scale = np.abs(poles).max()
     assert scale > 1e-3
     np.testing.assert_allclose(quad, poles, rtol=0, atol=1e-9 * scale)
@@ -115,7 +115,7 @@ def test_static_self_energy_is_the_adiabatic_response(model3):
         e[n] = h
         jac[:, n] = (_occupation_force(numeric, e, mus, T)
                      - _occupation_force(numeric, -e, mus, T)) / (2 * h)
-    pi0 = mc.electronic_self_energy(model3, 0.0, mu_L=0.3, mu_R=-0.3, T_e=T)
+    pi0 = mc._self_energy(model3, 0.0, mu_L=0.3, mu_R=-0.3, T_e=T)
     np.testing.assert_allclose(pi0.real, jac, rtol=0, atol=2e-8 * np.abs(jac).max())
     # a genuine curl: d<X_1>/du_2 != d<X_2>/du_1
     assert abs(jac[0, 1] - jac[1, 0]) > 100 * 2e-8 * np.abs(jac).max()
@@ -144,11 +144,11 @@ def test_coupling_is_odd_in_V_and_antisymmetric(model3):
         assert P[2] == 0
         assert abs(P[-1]) > 1e-4
     # at omega -> 0 the full antisymmetric part is odd by itself (no even, equilibrium curl)
-    pi_p = mc.electronic_self_energy(model3, 0.0, mu_L=0.4, mu_R=-0.4, T_e=0.02)
-    pi_m = mc.electronic_self_energy(model3, 0.0, mu_L=-0.4, mu_R=0.4, T_e=0.02)
+    pi_p = mc._self_energy(model3, 0.0, mu_L=0.4, mu_R=-0.4, T_e=0.02)
+    pi_m = mc._self_energy(model3, 0.0, mu_L=-0.4, mu_R=0.4, T_e=0.02)
     anti = lambda p: 0.5 * (p[0, 1] - p[1, 0])   # noqa: E731
     assert abs(anti(pi_p) + anti(pi_m)) < 1e-15
-    eq = mc.electronic_self_energy(model3, 0.0, mu_L=0.1, mu_R=0.1, T_e=0.02)
+    eq = mc._self_energy(model3, 0.0, mu_L=0.1, mu_R=0.1, T_e=0.02)
     assert abs(anti(eq)) < 1e-15
     # swapping the two modes flips the sign
     n = model3.numeric()
@@ -188,12 +188,12 @@ def test_time_reversal_symmetric_model_has_no_equilibrium_antisymmetry():
                             np.array([[0.0, 0.03, 0.05], [0.03, 0.02, 0.0], [0.05, 0.0, -0.04]])],
                            [1.0, 1.1], [0.01, 0.01])
     w = np.array([0.0, 0.3, 0.9])
-    pi = mc.electronic_self_energy(real, w, mu_L=0.05, mu_R=0.05, T_e=0.02)
+    pi = mc._self_energy(real, w, mu_L=0.05, mu_R=0.05, T_e=0.02)
     np.testing.assert_allclose(pi[:, 0, 1], pi[:, 1, 0], rtol=0, atol=1e-16)
     assert abs(mc.bias_induced_coupling(real, V=0.5, T_e=0.02)) > 1e-5
     # with complex couplings the equilibrium antisymmetric part exists, ~ omega (Lorentz-like)
     cplx = _shared.three_level_model()
-    pi = mc.electronic_self_energy(cplx, w, mu_L=0.0, mu_R=0.0, T_e=0.02)
+    pi = mc._self_energy(cplx, w, mu_L=0.0, mu_R=0.0, T_e=0.02)
     anti = 0.5 * (pi[:, 0, 1] - pi[:, 1, 0])
     assert abs(anti[0]) < 1e-16 and abs(anti[2]) > 1e-5
 
@@ -330,7 +330,7 @@ def test_eq9_pieces_match_the_self_energy(model3):
     for k in range(2):
         expect = (lam[k, k].real / 2 + wbar * n.gamma_ph[k]) / (2 * c.frequencies[k])
         assert c.gamma_modes[k] == pytest.approx(expect, rel=1e-10)
-    pi = mc.electronic_self_energy(model3, wbar, **kw)
+    pi = mc._self_energy(model3, wbar, **kw)
     assert c.kappa == pytest.approx(0.5 * (pi[0, 1] + pi[1, 0]).real, rel=1e-12)
     for k in range(2):
         w, g = c.frequencies[k], c.gamma_modes[k]
@@ -373,15 +373,15 @@ def test_bad_input(model3):
             call()
     kw = dict(mu_L=0.1, mu_R=-0.1, T_e=0.01)
     with pytest.raises(symehp.ParameterError, match="route"):
-        mc.electronic_self_energy(model3, 0.1, route="kk", **kw)
+        mc._self_energy(model3, 0.1, route="kk", **kw)
     with pytest.raises(symehp.ParameterError, match="channel"):
-        mc.electronic_self_energy(model3, 0.1, channel="XY", **kw)
+        mc._self_energy(model3, 0.1, channel="XY", **kw)
     with pytest.raises(symehp.ParameterError, match="channel"):
-        mc.electronic_self_energy(model3, 0.1, channel="LR", route="quadrature", **kw)
+        mc._self_energy(model3, 0.1, channel="LR", route="quadrature", **kw)
     with pytest.raises(symehp.ParameterError, match="T_e"):
-        mc.electronic_self_energy(model3, 0.1, mu_L=0.1, mu_R=0.0, T_e=-1)
+        mc._self_energy(model3, 0.1, mu_L=0.1, mu_R=0.0, T_e=-1)
     with pytest.raises(symehp.ParameterError, match="omega"):
-        mc.electronic_self_energy(model3, 0.1 + 1j, **kw)
+        mc._self_energy(model3, 0.1 + 1j, **kw)
     with pytest.raises(symehp.ParameterError, match="V"):
         mc.bias_induced_coupling(model3, V=np.nan, T_e=0.01)
     with pytest.raises(symehp.ParameterError, match="frequency"):
@@ -389,11 +389,11 @@ def test_bad_input(model3):
     with pytest.raises(symehp.ParameterError, match="V"):
         mc.eq9_coefficients(model3, V=[0.1, 0.2], T_e=0.01)
     with pytest.raises(symehp.ModelError, match="model"):
-        mc.electronic_self_energy("not a model", 0.1, **kw)
+        mc._self_energy("not a model", 0.1, **kw)
     decoupled = symehp.Junction(np.diag([0.1, 0.3, -0.2]), np.diag([0.2, 0, 0]),
                                 np.diag([0, 0.2, 0]), [np.eye(3), np.ones((3, 3))], [1, 1], [0, 0])
     with pytest.raises(symehp.ModelError, match="decoupled"):
-        mc.electronic_self_energy(decoupled, 0.1, **kw)
+        mc._self_energy(decoupled, 0.1, **kw)
 
 
 # ======================================================================= figure

@@ -93,8 +93,8 @@ def test_mode_coupling_coefficients_double():
     model1, model2 = three(1), three(2)
     args = dict(mu_L=0.3, mu_R=-0.3, T_e=0.05)
     for route in ("poles", "quadrature"):
-        one = mode_coupling.electronic_self_energy(model1, 0.8, route=route, **args)
-        both = mode_coupling.electronic_self_energy(model2, 0.8, route=route, **args)
+        one = mode_coupling._self_energy(model1, 0.8, route=route, **args)
+        both = mode_coupling._self_energy(model2, 0.8, route=route, **args)
         assert np.abs(both - 2 * one).max() <= 1e-9 * np.abs(one).max()
     assert mode_coupling.flat_dos_a(model2) == pytest.approx(2 * mode_coupling.flat_dos_a(model1),
                                                               rel=1e-12)

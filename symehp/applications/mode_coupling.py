@@ -83,16 +83,15 @@ symmetric off-diagonal -> ``i c Omega`` (plus a static ``kappa`` that Eq. (9) la
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.integrate import quad_vec
 
-from ..ehp import channel as _channel
 from ..errors import ModelError, ParameterError
 from ..numeric._args import electrode_temperatures, numeric_model, real_array
-from ..numeric.fermi_integrals import divided_difference
-from ..numeric.poles import pole_expansion
+from ..numeric.self_energy import _expansion as _checked_expansion, ehp_self_energy
 from ..numeric.stats import fermi
 
 __all__ = ["electronic_self_energy", "bias_induced_coupling", "eq9_coefficients",
@@ -116,14 +115,7 @@ def _route(route):
 
 def _expansion(numeric):
     """The pole expansion; every level must be broadened (no bound states)."""
-    expansion = pole_expansion(numeric)
-    if expansion.poles.size != 2 * numeric.N:
-        raise ModelError(
-            "H - i(gamma_L + gamma_R)/2 has a real eigenvalue: a level (or combination) is "
-            "decoupled from both electrodes, so its occupation is not fixed by the leads and the "
-            "electronic self-energy of the modes is undefined; couple every level to a lead")
-    return expansion
-
+    return _checked_expansion(numeric)
 
 def _two_mode(model):
     numeric = numeric_model(model)
@@ -132,30 +124,6 @@ def _two_mode(model):
             f"model has K = {numeric.K} mode(s); the inter-mode coupling and Eq. (9) need exactly "
             "two modes (M must hold two coupling matrices)")
     return numeric
-
-
-# ----------------------------------------------------------------- self-energy, closed form
-
-def _channel_pi(expansion, key, omega, mu_a, mu_b, T_a, T_b):
-    """Closed form of ``Pi^r_ab(omega)``, shape ``omega.shape + (K, K)``.
-
-    Poles ``z_j`` (lower half-plane, family -1) come first in the expansion,
-    their conjugates (family +1) second.
-    """
-    traces = expansion.traces[key]
-    poles, fam = expansion.poles, expansion.family
-    half = poles.size // 2
-    lower, upper = poles[:half], poles[half:]
-    w = omega[..., None, None]
-    # term 1: int dx/2pi f_b(x) tr[M g^r_a(x + w) M A_b(x)],  g^r_a = -i sum_j W^a_j/(e - z_j)
-    d1 = divided_difference(lower[:, None] - w, poles[None, :], mu_b[..., None, None],
-                            T_b[..., None, None], -1.0, fam[None, :])
-    t1 = np.einsum("mnjq,...jq->...mn", traces[:, :, :half, :], d1)
-    # term 2: int de/2pi f_a(e) tr[M A_a(e) M g^a_b(e - w)],  g^a_b = +i sum_k W^b_k/(e - conj z_k)
-    d2 = divided_difference(poles[:, None], w + upper[None, :], mu_a[..., None, None],
-                            T_a[..., None, None], fam[:, None], 1.0)
-    t2 = np.einsum("mnpk,...pk->...mn", traces[:, :, :, half:], d2)
-    return (-1j * t1 + 1j * t2) / _TWO_PI
 
 
 # ----------------------------------------------------------------- self-energy, quadrature
@@ -202,6 +170,22 @@ def _quadrature_point(numeric, w, mus, temps, tol):
 
 def electronic_self_energy(model, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None,
                            channel=None, route="poles", tol=1e-11):
+    """Deprecated alias of :func:`symehp.ehp_self_energy` (the sum over the channels for
+    ``channel=None``); it will be removed in the next release.
+
+    The name read like the electrons' own lead self-energy ``Sigma``: it is the modes'
+    self-energy from the electrons.  ``route="quadrature"`` (an energy quadrature with
+    matrix inverses, a cross-check) stays available here until then.
+    """
+    warnings.warn("symehp.applications.mode_coupling.electronic_self_energy is deprecated: "
+                  "use symehp.ehp_self_energy(model, channel, omega, ...) (channel='total' "
+                  "for the sum over the channels)", DeprecationWarning, stacklevel=2)
+    return _self_energy(model, omega, mu_L=mu_L, mu_R=mu_R, T_e=T_e, T_L=T_L, T_R=T_R,
+                        channel=channel, route=route, tol=tol)
+
+
+def _self_energy(model, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=None,
+                 channel=None, route="poles", tol=1e-11):
     """Retarded boson self-energy from the electrons, ``Pi^r_mn(omega)`` (lowest order).
 
     The electron-hole bubble of ``H_es = sum_k u_k c^+ M^k c`` (Eq. 1), with the
@@ -268,17 +252,8 @@ def electronic_self_energy(model, omega, *, mu_L, mu_R, T_e=None, T_L=None, T_R=
                 numeric, float(omega[idx]), {c: float(mus[c][idx]) for c in "LR"},
                 {c: float(temps[c][idx]) for c in "LR"}, tol)
         return out
-    expansion = _expansion(numeric)
-    chans = [_channel(channel)] if channel is not None else [
-        _channel(name) for name in ("LL", "RR", "RL", "LR")]
-    out = np.zeros(shape + (numeric.K, numeric.K), dtype=complex)
-    for ch in chans:
-        key = (ch.alpha, ch.beta)
-        if not expansion.coupled(*key):
-            continue
-        out += _channel_pi(expansion, key, omega, mus[ch.alpha], mus[ch.beta],
-                           temps[ch.alpha], temps[ch.beta])
-    return out
+    return ehp_self_energy(model, "total" if channel is None else channel, omega,
+                           mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R)
 
 
 # ----------------------------------------------------------------- the curl coupling
@@ -322,7 +297,7 @@ def bias_induced_coupling(model, *, V, T_e, omega=None, route="poles"):
         Electron temperature (both electrodes), ``>= 0``.
     omega : None or array_like
         Boson frequency; ``None`` means 0.
-    route : ``"poles"`` or ``"quadrature"``, see :func:`electronic_self_energy`.
+    route : ``"poles"`` or ``"quadrature"``, see :func:`_self_energy`.
 
     Returns
     -------
@@ -331,8 +306,8 @@ def bias_induced_coupling(model, *, V, T_e, omega=None, route="poles"):
     _two_mode(model)
     V = _bias(V)
     omega = np.zeros(()) if omega is None else real_array(omega, "omega")
-    plus = electronic_self_energy(model, omega, mu_L=V / 2, mu_R=-V / 2, T_e=T_e, route=route)
-    minus = electronic_self_energy(model, omega, mu_L=-V / 2, mu_R=V / 2, T_e=T_e, route=route)
+    plus = _self_energy(model, omega, mu_L=V / 2, mu_R=-V / 2, T_e=T_e, route=route)
+    minus = _self_energy(model, omega, mu_L=-V / 2, mu_R=V / 2, T_e=T_e, route=route)
     return 0.5 * (_antisymmetric(plus) - _antisymmetric(minus))
 
 
@@ -383,11 +358,11 @@ def _electronic_pi(model, V, T_e, frequency, route):
     (``"mode"``) or its first-order Taylor form ``Pi^r(0) + w dPi^r/dw(0)`` (``"adiabatic"``)."""
     kw = dict(mu_L=V / 2, mu_R=-V / 2, T_e=T_e, route=route)
     if frequency == "mode":
-        return lambda w: electronic_self_energy(model, w, **kw)
+        return lambda w: _self_energy(model, w, **kw)
     # Pi(-w) = conj Pi(w): Re Pi even, Im Pi odd in w, so Pi'(0) = i d(Im Pi)/dw at 0.
     # Richardson on D(h) = Im Pi(h)/h = beta + O(h^2): error O((h/rho)^4), rho = min |Im z|.
     h = 4e-3 * _min_width(model)
-    pi0, pi_h, pi_2h = electronic_self_energy(model, np.array([0.0, h, 2 * h]), **kw)
+    pi0, pi_h, pi_2h = _self_energy(model, np.array([0.0, h, 2 * h]), **kw)
     slope = (4 * pi_h.imag / h - pi_2h.imag / (2 * h)) / 3
     return lambda w: pi0.real + 1j * w * slope
 

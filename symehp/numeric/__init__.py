@@ -9,9 +9,11 @@ from .codegen import CompiledKernel, compile_kernel
 from .currents import (ChannelMapping, TransportResult, energy_current, particle_current,
                        transport)
 from .occupation import ModeOccupation, mode_occupation
+from .self_energy import ehp_self_energy
 from .spectra import ehp_dos, emission_spectrum
 from .stats import bose, fermi, x_bose
 
-__all__ = ["ehp_dos", "emission_spectrum", "energy_current", "particle_current", "transport",
+__all__ = ["ehp_dos", "emission_spectrum", "ehp_self_energy", "energy_current",
+           "particle_current", "transport",
            "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping",
            "fermi", "bose", "x_bose", "compile_kernel", "CompiledKernel"]
