@@ -2,7 +2,8 @@
 
 The same closed form as :mod:`.spectra`, evaluated with the complex digamma
 and polygamma of Arb (python-flint; mpmath's where it is missing) at ``dps``
-decimal digits plus guard digits, the rest in mpmath: the pole
+decimal digits plus guard digits, and at equal electrode temperatures the pole-pair
+sums in Arb too (:func:`_spectra_arb`); the rest in mpmath: the pole
 expansion of ``H - i (Gamma_L + Gamma_R)/2`` (:mod:`.poles` with the mpmath
 backend: ``mpmath.eig``, rank-one residues, the traces from the pole-basis
 couplings), and for every pole pair the second divided difference of
@@ -29,6 +30,9 @@ __all__ = ["spectra_mp"]
 
 #: extra digits carried internally beyond the requested ``dps``
 GUARD = 20
+#: the equal-temperature pair sums in Arb (python-flint) when it is there; False: in
+#: mpmath (the route before, kept for benchmarks/bench_precise.py and the tests)
+ARB_PAIR_SUMS = True
 
 
 def _pole_expansion(model):
@@ -143,12 +147,108 @@ def spectra_mp(model, ch, omega, mu_L, mu_R, T_L, T_R, *, dps, emission=True):
                         mp.mpf(mu_L), mp.mpf(mu_R), mp.mpf(T_L), mp.mpf(T_R), dps, emission)
 
 
+def _acb(x):
+    """An ``mpmath`` number as the exact ``flint.acb``."""
+    x = mp.mpc(x)
+    return _flint.acb(_to_arb(x.real), _to_arb(x.imag))
+
+
+def _from_acb(value):
+    """The midpoint of an ``acb`` as an ``mpmath.mpc`` (exact; rounded by the next mp operation)."""
+    parts = (value.real.mid().man_exp(), value.imag.mid().man_exp())
+    return mp.mpc(*(mp.mpf((int(m), int(e))) for m, e in parts))
+
+
+_ARB_CACHE = {}
+
+
+def _arb_model(exp, key):
+    """Per expansion and channel, at the current precision: the poles and the nonzero
+    traces as ``acb`` (converted exactly, once)."""
+    tag = (id(exp), key, mp.mp.prec)
+    entry = _ARB_CACHE.get(tag)
+    if entry is None or entry[0] is not exp:
+        if len(_ARB_CACHE) > 64:
+            _ARB_CACHE.clear()
+        k = exp.K
+        poles = [_acb(z) for z in exp.poles]
+        traces = [(ip, iq, [[_acb(tr[m, n]) for n in range(k)] for m in range(k)])
+                  for ip, iq, tr in exp.nonzero_traces[key]]
+        entry = _ARB_CACHE[tag] = (exp, poles, traces, {})
+    return entry[1:]
+
+
+def _spectra_arb(exp, ch, w, mu_a, mu_b, T, tiny):
+    """``(Lambda, Pi^<)`` (K x K ``mpmath.matrix``) at equal temperatures ``T > 0``, the pair
+    sums in Arb (python-flint) at the working precision: the same closed form as
+    :func:`_spectra` (``X_pq = [F(p) - F(s)] / (p - s)``, ``F(z) = [Phi(z) - Phi(z - d)] /
+    d``, ``s = w + q``), 10-20 times faster than in mpmath; the pairs at a removable
+    singularity (``|p - s|`` or ``|d|`` within ``tiny``) are taken from the mpmath code.
+    """
+    ctx = _flint.ctx
+    saved = ctx.prec
+    ctx.prec = mp.mp.prec
+    try:
+        poles, traces, fixed = _arb_model(exp, (ch.alpha, ch.beta))
+        family = [int(x) for x in exp.family]
+        k = exp.K
+        d = w - (mu_a - mu_b)
+        wa, da, mua, Ta = _acb(w), _acb(d), _acb(mu_a), _acb(T)
+        half_pi_i = _flint.acb(0, 1) * _flint.acb.pi() / 2
+        scale = {s: _flint.acb(s) / (2 * _flint.acb(0, 1) * _flint.acb.pi() * Ta) for s in (-1, 1)}
+
+        def phi(z, s):
+            return (0.5 + scale[s] * (z - mua)).digamma() + s * half_pi_i
+
+        tag = (mu_a._mpf_, T._mpf_)
+        at_p = fixed.setdefault(tag, {})          # Phi(p; mu_a): the same at every node
+        shifted = {}
+        zero = _flint.acb(0)
+        dos = [[zero] * k for _ in range(k)]
+        less = [[zero] * k for _ in range(k)]
+        weight_less = _acb(-_x_bose(d, T))
+        small_d = abs(d) <= tiny
+
+        def F(role, i, z, s):
+            # [Phi(z) - Phi(z - d)] / d
+            if (role, i) not in shifted:
+                base = at_p.get(i) if role == "p" else None
+                if base is None:
+                    base = phi(z, s)
+                    if role == "p":
+                        at_p[i] = base
+                shifted[(role, i)] = (base - phi(z - da, s)) / da
+            return shifted[(role, i)]
+
+        for ip, iq, tr in traces:
+            p, q = exp.poles[ip], w + exp.poles[iq]
+            if small_d or (family[ip] == family[iq] and abs(p - q) <= tiny):
+                x = _acb(_second(p, q, d, mu_a, T, family[ip], family[iq], tiny))
+            else:
+                pa, sa = poles[ip], wa + poles[iq]
+                x = (F("p", ip, pa, family[ip]) - F("s", iq, sa, family[iq])) / (pa - sa)
+            f_dos, f_less = -da * x, weight_less * x
+            for m in range(k):
+                for n in range(k):
+                    dos[m][n] += tr[m][n] * f_dos
+                    less[m][n] += tr[m][n] * f_less
+        two_pi = 2 * _flint.acb.pi()
+        return (mp.matrix([[_from_acb(v / two_pi) for v in row] for row in dos]),
+                mp.matrix([[_from_acb(v / two_pi) for v in row] for row in less]))
+    finally:
+        ctx.prec = saved
+
+
 def _spectra(exp, model, ch, w, mu_L, mu_R, T_L, T_R, dps, emission):
     """:func:`spectra_mp` at the current working precision (arguments mp numbers)."""
     mus = {"L": mu_L, "R": mu_R}
     temps = {"L": T_L, "R": T_R}
     mu_a, mu_b = mus[ch.alpha], mus[ch.beta]
     t_a, t_b = temps[ch.alpha], temps[ch.beta]
+    if _flint is not None and ARB_PAIR_SUMS and t_a == t_b and t_a > 0:
+        dos, less = _spectra_arb(exp, ch, w, mu_a, mu_b, t_a,
+                                 mp.mpf(10) ** (-(dps + GUARD // 2)))
+        return (+dos, +less) if emission else (+dos, None)
     poles, family = exp.poles, [int(s) for s in exp.family]
     k = exp.K
     tiny = mp.mpf(10) ** (-(dps + GUARD // 2))
