@@ -38,7 +38,7 @@ __all__ = ["fermi_poles", "pole_count", "fermi_pole_sum", "ERROR_BOUND", "RANGE"
 
 #: absolute error of f_N on its window (rounding included)
 ERROR_BOUND = 2e-14
-#: the window: |x| <= RANGE N^2 T
+#: the window: ``|x| <= RANGE N^2 T``
 RANGE = 0.2
 #: fewer poles have a relatively shorter window (N = 8: 1e-14 up to 0.2 N^2)
 MIN_POLES = 8
