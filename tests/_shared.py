@@ -1,9 +1,13 @@
-"""Models and references shared by the test modules (imported as ``_shared``)."""
+"""Models and helpers shared by the test modules (imported as ``_shared``).
 
-import mpmath as mp
+The mpmath references (Fermi functions, spectral functions, the energy integrals of
+the spectra and currents) are ``tests/references.py``; ``fermi_mp`` is re-exported here.
+"""
+
 import numpy as np
 
 import symehp
+from references import fermi_mp  # noqa: F401  (re-exported: test_kernels imports it from here)
 
 # 3 levels, 2 modes: hopping, non-diagonal (complex) broadenings and couplings
 H3 = np.array([[0.55, 0.12, 0.0],
@@ -38,17 +42,6 @@ def three_level_simple():
         omega=[1.0, 0.7], gamma_ph=[0.05, 0.02])
 
 
-def fermi_mp(x, T):
-    """Fermi function in mpmath, exact tails; the step (1/2 at 0) at T = 0."""
-    if T == 0:
-        return mp.mpf(1) if x < 0 else (mp.mpf(0) if x > 0 else mp.mpf(1) / 2)
-    y = x / T
-    if y > 0:
-        e = mp.exp(-y)
-        return e / (1 + e)
-    return 1 / (1 + mp.exp(y))
-
-
 #: 3 levels with hopping (complex), non-diagonal Gamma_L, two modes with complex M
 THREE_LEVEL_B = dict(
     H=np.array([[0.4, 0.15, 0.05j], [0.15, -0.3, 0.1], [-0.05j, 0.1, 0.1]]),
@@ -57,47 +50,6 @@ THREE_LEVEL_B = dict(
     M=[np.array([[0.1, 0.05 - 0.02j, 0], [0.05 + 0.02j, -0.05, 0.03], [0, 0.03, 0.02]]),
        np.array([[0, 0.04j, 0.06], [-0.04j, 0.02, 0], [0.06, 0, -0.03]])],
     omega=[1.0, 1.2], gamma_ph=[0.01, 0.02])
-
-
-# mpmath linear algebra on nested lists (much faster than mp.matrix for 2-3 levels)
-
-def mp_matrix(a):
-    """Nested lists of mpc (exact conversion of the double-precision entries)."""
-    return [[mp.mpc(complex(x).real, complex(x).imag) for x in row] for row in np.asarray(a)]
-
-
-def mp_factor(gamma):
-    """Columns b_r with Gamma = sum_r b_r b_r^+ (mpmath Hermitian eigendecomposition)."""
-    ev, vec = mp.eighe(mp.matrix(mp_matrix(gamma)))
-    n = len(gamma)
-    top = max([abs(x) for x in ev] + [mp.mpf(0)])
-    cols = []
-    for r in range(n):
-        if ev[r] > mp.mpf("1e-16") * top:
-            root = mp.sqrt(ev[r])
-            cols.append([vec[i, r] * root for i in range(n)])
-    return cols
-
-
-def mp_solve(a, rhs):
-    """Solutions x_c of a x_c = rhs_c (Gaussian elimination with partial pivoting)."""
-    n = len(a)
-    m = [list(row) + [c[i] for c in rhs] for i, row in enumerate(a)]
-    for k in range(n):
-        piv = max(range(k, n), key=lambda i: abs(m[i][k]))
-        m[k], m[piv] = m[piv], m[k]
-        for i in range(k + 1, n):
-            fac = m[i][k] / m[k][k]
-            for j in range(k, len(m[i])):
-                m[i][j] -= fac * m[k][j]
-    out = []
-    for c in range(len(rhs)):
-        x = [None] * n
-        for i in reversed(range(n)):
-            s = m[i][n + c] - mp.fsum(m[i][j] * x[j] for j in range(i + 1, n))
-            x[i] = s / m[i][i]
-        out.append(x)
-    return out
 
 
 # vectorized adaptive quadrature (the inner integrals of the double-quadrature references)

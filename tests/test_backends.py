@@ -44,11 +44,9 @@ def test_resolve_names_the_engine():
     (dict(backend="auto", dps=30.0), "dps must be an integer"),
 ])
 def test_bad_engine_arguments_are_parameter_errors(kwargs, match):
+    """(The same through every public function: tests/test_contract.py.)"""
     with pytest.raises(ParameterError, match=match):
         backends.resolve(**kwargs)
-    model = symehp.two_level(**PAPER)
-    with pytest.raises(ParameterError, match=match):
-        symehp.transport(model, mu_L=0.5, mu_R=-0.5, T_e=0.05, T_ph=0.05, **kwargs)
 
 
 def test_without_numba_auto_is_numpy_and_numba_says_how_to_install(monkeypatch):
@@ -62,24 +60,8 @@ def test_without_numba_auto_is_numpy_and_numba_says_how_to_install(monkeypatch):
                                                                          **args)
 
 
-@pytest.mark.parametrize("func", ["ehp_dos", "emission_spectrum"])
-def test_spectra_take_the_engine_argument(func):
-    model = symehp.two_level(**PAPER)
-    args = dict(mu_L=0.5, mu_R=-0.5, T_e=0.05)
-    w = np.array([0.3, 1.0])
-    ref = getattr(symehp, func)(model, "LR", w, backend="numpy", **args)
-    assert np.array_equal(getattr(symehp, func)(model, "LR", w, backend="numba", **args), ref)
-    with pytest.raises(ParameterError, match="backend must be one of"):
-        getattr(symehp, func)(model, "LR", w, backend="fortran", **args)
-
-
-def test_mode_occupation_takes_the_engine_argument():
-    model = symehp.two_level(**PAPER)
-    args = dict(mu_L=0.5, mu_R=-0.5, T_e=0.05, T_ph=0.05)
-    assert symehp.mode_occupation(model, backend="numba", **args).n == \
-        symehp.mode_occupation(model, backend="numpy", **args).n
-    with pytest.raises(ParameterError, match="give one or the other"):
-        symehp.mode_occupation(model, backend="numba", dps=20, **args)
+# (numpy == numba for the spectra and the occupation, and unknown engines rejected by every
+# public function: tests/test_contract.py)
 
 
 # ----------------------------------------------------------------------------- kernels

@@ -1,8 +1,9 @@
 """Symbolic closed forms of the EHP spectra (symehp.closed_forms) against independent references.
 
-* a 40-digit mpmath quadrature of Eq. (7) / Pi^< written straight from the
-  conventions (spectral functions by matrix inversion, mpmath Fermi functions):
-  nothing shared with the closed forms but the model's numbers;
+* the suite's mpmath reference (``tests/references.py``, 32 digits): Eq. (7) / Pi^<
+  integrated over energy straight from the conventions (spectral functions by mpmath
+  linear solves, mpmath Fermi functions): nothing shared with the closed forms but the
+  model's numbers;
 * the double-precision numeric layer (symehp.ehp_dos, symehp.emission_spectrum);
 * T -> 0 convergence of the digamma form to the separately derived log/atan form.
 """
@@ -15,7 +16,8 @@ import symehp
 from symehp import closed_forms as cf
 from symehp.symbols import T_e, bose, fermi, mu_L, mu_R, omega
 
-from _shared import fermi_mp, three_level_model
+import references
+from _shared import three_level_model
 
 R = sp.Rational
 EPS1, EPS2 = sp.symbols("epsilon_1 epsilon_2", real=True)
@@ -30,113 +32,16 @@ DIGITS = 25
 
 # ---------------------------------------------------------------- independent reference
 
-def _solve_inverse(a):
-    """Inverse of a small complex mpmath matrix given as lists (Gauss-Jordan, pivoting)."""
-    n = len(a)
-    aug = [list(row) + [mp.mpf(int(i == j)) for j in range(n)] for i, row in enumerate(a)]
-    for col in range(n):
-        piv = max(range(col, n), key=lambda r: abs(aug[r][col]))
-        aug[col], aug[piv] = aug[piv], aug[col]
-        inv_p = 1 / aug[col][col]
-        aug[col] = [x * inv_p for x in aug[col]]
-        for r in range(n):
-            if r != col and aug[r][col] != 0:
-                f = aug[r][col]
-                aug[r] = [x - f * y for x, y in zip(aug[r], aug[col])]
-    return [row[n:] for row in aug]
+#: working digits of the mpmath reference (``references.spectra_mp``: a vector tanh-sinh
+#: quadrature of Eq. (7) / Pi^< with spectral functions from mpmath linear solves)
+DPS = 32
 
 
-def _mul(a, b):
-    n, k, m = len(a), len(b), len(b[0])
-    return [[mp.fsum(a[i][l] * b[l][j] for l in range(k)) for j in range(m)] for i in range(n)]
-
-
-class Reference:
-    """``-int de/2pi tr[M^m A_a(e) M^n A_b(e-w)] (f_a - f_b)`` and ``Pi^<`` by mpmath.quad at 32 digits."""
-
-    DPS = 32
-
-    def __init__(self, model):
-        with mp.workdps(self.DPS):
-            conv = lambda mat: [[mp.mpmathify(mat[i, j]) for j in range(mat.cols)]  # noqa: E731
-                                for i in range(mat.rows)]
-            self.n = model.N
-            self.H = conv(model.H)
-            self.gam = {"L": conv(model.gamma_L), "R": conv(model.gamma_R)}
-            self.M = [conv(mk) for mk in model.M]
-            self.k = model.K
-            self.sigma = [[(self.gam["L"][i][j] + self.gam["R"][i][j]) * mp.mpc(0, 0.5)
-                           for j in range(self.n)] for i in range(self.n)]
-            # real parts of the poles (for the quadrature breakpoints)
-            heff = mp.matrix([[self.H[i][j] - self.sigma[i][j] for j in range(self.n)]
-                              for i in range(self.n)])
-            self.centers = [mp.re(z) for z in mp.eig(heff)[0]]
-
-    def spectral(self, a, e):
-        g = _solve_inverse([[(e if i == j else 0) - self.H[i][j] + self.sigma[i][j]
-                             for j in range(self.n)] for i in range(self.n)])
-        gh = [[mp.conj(g[j][i]) for j in range(self.n)] for i in range(self.n)]
-        return _mul(_mul(g, self.gam[a]), gh)
-
-    def kernel(self, ch, e, w):
-        """``tr[M^m A_a(e) M^n A_b(e - w)] / (2 pi)`` as a K x K list."""
-        a_a, a_b = self.spectral(ch.alpha, e), self.spectral(ch.beta, e - w)
-        left = [_mul(mk, a_a) for mk in self.M]
-        right = [_mul(mk, a_b) for mk in self.M]
-        return [[mp.fsum(left[m][i][j] * right[n][j][i] for i in range(self.n)
-                         for j in range(self.n)) / (2 * mp.pi) for n in range(self.k)]
-                for m in range(self.k)]
-
-    def spectra(self, ch, w, mu_l, mu_r, temp, entries, which=("dos", "emission")):
-        """``{(which, m, n): value}`` (all K x K entries share the kernel evaluations)."""
-        ch = symehp.channel(ch)
-        with mp.workdps(self.DPS):
-            w, temp = mp.mpmathify(w), mp.mpmathify(temp)
-            mus = {"L": mp.mpmathify(mu_l), "R": mp.mpmathify(mu_r)}
-            mu_a, mu_b = mus[ch.alpha], mus[ch.beta]
-            cache = {}
-
-            def kern(e):
-                if e not in cache:
-                    cache[e] = self.kernel(ch, e, w)
-                return cache[e]
-
-            edges = (mu_b + w, mu_a)
-            if temp == 0:
-                lo, hi = min(edges), max(edges)
-            else:
-                # beyond 70 T from both Fermi edges the weights are below e^-70 ~ 4e-31
-                lo, hi = min(edges) - 70 * temp, max(edges) + 70 * temp
-            pts = sorted({lo, hi, *[x for x in (*edges, *self.centers,
-                                                 *[c + w for c in self.centers]) if lo < x < hi]})
-            out = {}
-            for kind in which:
-                for m, n in entries:
-                    if temp == 0:
-                        # f_a - f_b = +-1 between the edges; f_a (1 - f_b) = 1 on [mu_b + w, mu_a]
-                        val = mp.quad(lambda e: kern(e)[m][n], pts) if hi > lo else mp.mpf(0)
-                        if kind == "dos":
-                            val = -val if mu_b + w < mu_a else val
-                        elif not mu_b + w < mu_a:
-                            val = mp.mpf(0)
-                    else:
-                        def weight(e):
-                            f_a, f_b = fermi_mp(e - mu_a, temp), fermi_mp(e - w - mu_b, temp)
-                            if kind == "dos":
-                                return -(f_a - f_b)
-                            return f_a * fermi_mp(-(e - w - mu_b), temp)      # f_a (1 - f_b)
-                        val = mp.quad(lambda e: kern(e)[m][n] * weight(e), pts)
-                    out[(kind, m, n)] = val
-            return out
-
-    def fermi_integral(self, ch, w, mu, temp, m=0, n=0):
-        """``int de/(2 pi) tr[...] f(e - mu, T)`` (the side-a Fermi integral)."""
-        ch = symehp.channel(ch)
-        with mp.workdps(self.DPS):
-            w, mu, temp = mp.mpmathify(w), mp.mpmathify(mu), mp.mpmathify(temp)
-            pts = sorted({mu, *self.centers, *[c + w for c in self.centers]})
-            return mp.quad(lambda e: self.kernel(ch, e, w)[m][n] * fermi_mp(e - mu, temp),
-                           [-mp.inf] + pts + [mp.inf])
+def quadrature(model, ch, w, mu_l, mu_r, temp):
+    """``{"dos": Lambda, "emission": Pi^<}`` of channel ``ch`` (K x K) from the reference."""
+    dos, less = references.spectra_mp(model, w, mu_L=mu_l, mu_R=mu_r, T_e=temp, channels=(ch,),
+                                      dps=DPS)[ch]
+    return {"dos": dos, "emission": less}
 
 
 def value(expr, subs, digits=32):
@@ -167,7 +72,7 @@ def two():
     forms = {ch: {"dos": cf.ehp_dos_closed_form(model, ch, poles=poles)[0, 0],
                   "emission": cf.emission_closed_form(model, ch, poles=poles)[0, 0]}
              for ch in ("LR", "RL")}
-    return model, poles, forms, Reference(model)
+    return model, poles, forms
 
 
 @pytest.fixture(scope="module")
@@ -175,7 +80,7 @@ def three():
     """The numeric three-level, two-mode model (hopping, complex couplings), channel LR."""
     model = three_level_model()
     poles = cf.pole_expansion(model)
-    return model, poles, cf.ehp_dos_closed_form(model, "LR", poles=poles), Reference(model)
+    return model, poles, cf.ehp_dos_closed_form(model, "LR", poles=poles)
 
 
 POINT = {**MU, T_e: TEMP}
@@ -192,14 +97,14 @@ def test_pole_sum_is_the_kernel():
 
 
 def test_pole_sum_is_the_kernel_three_level(three):
-    model, poles, _, ref = three
+    model, poles, _ = three
     e, w = sp.Rational(13, 100), sp.Rational(7, 10)
     pole_sum = cf.kernel_pole_sum(model, "LR", poles=poles)
-    direct = ref.kernel(symehp.channel("LR"), mp.mpf(13) / 100, mp.mpf(7) / 10)
+    direct = references.kernel_mp(model, "LR", e, w, dps=DPS)
     for m in range(2):
         for n in range(2):
             got = value(pole_sum[m, n], {symehp.symbols.eps: e, omega: w})
-            assert agree(got, direct[m][n], 30), (m, n, got, direct[m][n])
+            assert agree(got, direct[m, n], 30), (m, n, got, direct[m, n])
 
 
 # ---------------------------------------------------------------- against the quadrature
@@ -209,8 +114,8 @@ def test_pole_sum_is_the_kernel_three_level(three):
                                    ("LR", R(17, 10)),       # omega above eV
                                    ("RL", R(2, 5))])        # mu_ab = -eV
 def test_two_level_against_quadrature(two, ch, w):
-    _, _, forms, ref = two
-    expect = ref.spectra(ch, w, MU[mu_L], MU[mu_R], TEMP, [(0, 0)])
+    _, _, forms = two
+    expect = quadrature(two[0], ch, w, MU[mu_L], MU[mu_R], TEMP)
     at_mu = w == symehp.channel(ch).chemical_potential(MU[mu_L], MU[mu_R])
     for kind in ("dos", "emission"):
         if at_mu and kind == "emission":
@@ -223,7 +128,7 @@ def test_two_level_against_quadrature(two, ch, w):
             got = value(expr, POINT)
         else:
             got = value(forms[ch][kind], {**POINT, omega: w})
-        ref_val = expect[(kind, 0, 0)]
+        ref_val = expect[kind][0, 0]
         if at_mu and kind == "dos":
             # Lambda(mu_ab) = 0: the closed form's digamma differences cancel to the working precision
             assert abs(got) < mp.mpf(10) ** -35 and abs(ref_val) < mp.mpf(10) ** -30
@@ -243,28 +148,27 @@ def test_resonance_coincident_poles():
     assert any(sp.cancel(sp.denom(t).subs(omega, EPS1 - EPS2)) == 0
                for t in sp.Add.make_args(sp.expand(generic, deep=False, mul=True)))
     params = {EPS1: R(1, 2), EPS2: R(-1, 2), G1: R(1, 5), M_SYM: R(1, 10)}
-    ref = Reference(model.subs(params))
-    expect = ref.spectra("LR", 1, MU[mu_L], MU[mu_R], TEMP, [(0, 0)])
-    assert agree(value(dos, {**params, **POINT}), expect[("dos", 0, 0)])
-    assert agree(value(less, {**params, **POINT}), expect[("emission", 0, 0)])
+    expect = quadrature(model.subs(params), "LR", 1, MU[mu_L], MU[mu_R], TEMP)
+    assert agree(value(dos, {**params, **POINT}), expect["dos"][0, 0])
+    assert agree(value(less, {**params, **POINT}), expect["emission"][0, 0])
 
 
 def test_three_level_against_quadrature(three):
-    model, poles, dos, ref = three
+    model, poles, dos = three
     w = R(7, 10)
     entries = [(0, 1), (1, 1)]
-    expect = ref.spectra("LR", w, MU[mu_L], MU[mu_R], TEMP, entries)
+    expect = quadrature(model, "LR", w, MU[mu_L], MU[mu_R], TEMP)
     less = cf.emission_closed_form(model, "LR", omega=w, T=TEMP, mu_L=MU[mu_L], mu_R=MU[mu_R],
                                    poles=poles)
     for m, n in entries:
-        assert agree(value(dos[m, n], {**POINT, omega: w}), expect[("dos", m, n)])
-        assert agree(value(less[m, n], {}), expect[("emission", m, n)])
+        assert agree(value(dos[m, n], {**POINT, omega: w}), expect["dos"][m, n])
+        assert agree(value(less[m, n], {}), expect["emission"][m, n])
     # omega = mu_ab: Lambda = 0, Pi^< from the trigamma limit
     w0 = MU[mu_L] - MU[mu_R]
-    expect0 = ref.spectra("LR", w0, MU[mu_L], MU[mu_R], TEMP, [(0, 1)], which=("emission",))
+    expect0 = quadrature(model, "LR", w0, MU[mu_L], MU[mu_R], TEMP)
     less0 = cf.emission_closed_form(model, "LR", omega=w0, mu_L=MU[mu_L], mu_R=MU[mu_R],
                                     poles=poles)[0, 1]
-    assert agree(value(less0, POINT), expect0[("emission", 0, 1)])
+    assert agree(value(less0, POINT), expect0["emission"][0, 1])
 
 
 # ---------------------------------------------------------------- against the numeric layer
@@ -281,7 +185,7 @@ def _close(got, want, rtol=1e-12, atol=1e-17):
 
 @pytest.mark.parametrize("ch", ["LR", "RL"])
 def test_two_level_against_numeric_layer(two, ch):
-    _, poles, forms, _ = two
+    _, poles, forms = two
     numeric = _numeric_model()
     mu_ab = symehp.channel(ch).chemical_potential(0.3, -0.3)
     for w in (0.25, mu_ab, 1.0, 1.7):
@@ -299,7 +203,7 @@ def test_two_level_against_numeric_layer(two, ch):
 
 
 def test_three_level_against_numeric_layer(three):
-    model, poles, dos, _ = three
+    model, poles, dos = three
     ll = cf.ehp_dos_closed_form(model, "LL", poles=poles)
     for ch, form in (("LR", dos), ("LL", ll)):
         for w in (0.35, 1.1):
@@ -313,7 +217,7 @@ def test_three_level_against_numeric_layer(three):
 # ---------------------------------------------------------------- T = 0
 
 def test_zero_temperature_against_numeric_and_quadrature(two, three):
-    model, poles, _, ref = two
+    model, poles, _ = two
     numeric = _numeric_model()
     forms = {kind: cf.zero_temperature_closed_form(model, "LR", which=kind, poles=poles)[0, 0]
              for kind in ("dos", "emission")}
@@ -324,11 +228,11 @@ def test_zero_temperature_against_numeric_and_quadrature(two, three):
             want = func(numeric, "LR", w, mu_L=0.3, mu_R=-0.3, T_e=0)[0, 0]
             got = value(forms[kind], {**MU, omega: w}, 20)
             assert _close(got, want), (kind, w, got, want)
-    expect = ref.spectra("LR", R(1, 4), MU[mu_L], MU[mu_R], 0, [(0, 0)])
+    expect = quadrature(model, "LR", R(1, 4), MU[mu_L], MU[mu_R], 0)
     for kind in ("dos", "emission"):
-        assert agree(value(forms[kind], {**MU, omega: R(1, 4)}), expect[(kind, 0, 0)])
+        assert agree(value(forms[kind], {**MU, omega: R(1, 4)}), expect[kind][0, 0])
     # three levels, two modes (complex off-diagonal entries): the real form of V + V^+
-    model3, poles3, _, _ = three
+    model3, poles3, _ = three
     zero3 = cf.zero_temperature_closed_form(model3, "LR", omega=R(7, 20), mu_L=MU[mu_L],
                                             mu_R=MU[mu_R], poles=poles3)
     want3 = symehp.ehp_dos(model3, "LR", 0.35, mu_L=0.3, mu_R=-0.3, T_e=0)
@@ -348,7 +252,7 @@ def test_zero_temperature_resonance(two):
 
 def test_digamma_form_converges_to_zero_temperature_form_like_T_squared(two):
     """Sommerfeld: Lambda(T) - Lambda(0) = O(T^2); T = 1e-2, 1e-3, 1e-4 of the level width."""
-    model, poles, forms, _ = two
+    model, poles, forms = two
     zero = {kind: cf.zero_temperature_closed_form(model, "LR", which=kind, poles=poles)[0, 0]
             for kind in ("dos", "emission")}
     width = TWO[G1]
@@ -364,7 +268,7 @@ def test_digamma_form_converges_to_zero_temperature_form_like_T_squared(two):
 # ---------------------------------------------------------------- Pi^< = n_B Lambda
 
 def test_emission_is_bose_times_dos(two):
-    _, _, forms, _ = two
+    _, _, forms = two
     for ch in ("LR", "RL"):
         dch = omega - symehp.channel(ch).mu
         assert sp.cancel(forms[ch]["emission"] - bose(dch, T_e) * forms[ch]["dos"]) == 0
@@ -383,7 +287,7 @@ def test_emission_is_bose_times_dos(two):
 # ---------------------------------------------------------------- regularization constants
 
 def test_regularization_constants_cancel_in_the_spectra(two, three):
-    model, poles, _, _ = two
+    model, poles, _ = two
     for ch in ("LR", "RL", "LL"):
         residual, _ = cf.regularization_residual(model, ch, poles=poles)
         assert residual == sp.zeros(1, 1)
@@ -396,11 +300,11 @@ def test_regularization_constants_cancel_in_the_spectra(two, three):
 
 
 def test_regularization_constants_matter_for_a_single_fermi_integral(two):
-    model, poles, forms, ref = two
+    model, poles, forms = two
     w = R(7, 10)
     point = {**POINT, omega: w}
     right = cf.fermi_integral_closed_form(model, "LR", "a", poles=poles)[0, 0]
-    expect = ref.fermi_integral(symehp.channel("LR"), w, MU[mu_L], TEMP)
+    expect = references.fermi_integral_mp(model, "LR", w, mu=MU[mu_L], T=TEMP, dps=DPS)
     assert agree(value(right, point), expect)
     # flipping one family's constant, or dropping both, breaks the single integral ...
     flipped = {1: sp.I * sp.pi / 2, -1: sp.I * sp.pi / 2}

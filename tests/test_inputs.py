@@ -6,7 +6,8 @@
   is keyed by a hash of them);
 * numeric arguments: strings, booleans, ragged lists, magnitudes beyond
   MAX_MAGNITUDE -> ParameterError naming the argument;
-* incompatible shapes -> ParameterError naming the arguments as the user gave them;
+* incompatible shapes -> ParameterError naming the arguments as the user gave them
+  (both through every public function, with and without dps: ``tests/test_contract.py``);
 * no broadening at all -> exact zeros (spectra, currents), the phonon-bath
   occupation, or a ModelError when nothing damps the mode;
 * ValidityWarning when a mode's electronic damping is not small against its frequency.
@@ -223,30 +224,8 @@ def test_real_array_accepts_numbers():
         real_array(-0.1, "T_ph", nonnegative=True)
 
 
-@pytest.mark.parametrize("name", ["mu_L", "mu_R", "T_e", "T_ph"])
-def test_strings_and_huge_values_through_the_public_functions(name):
-    kw = dict(mu_L=0.1, mu_R=0.0, T_e=0.05, T_ph=0.05)
-    model = paper_model()
-    with pytest.raises(ParameterError, match=f"{name} must be a real number or array, got a string"):
-        symehp.energy_current(model, **{**kw, name: "0.1"})
-    with pytest.raises(ParameterError, match=f"{name} = 1e\\+300 is beyond the supported range"):
-        symehp.mode_occupation(model, **{**kw, name: 1e300})
-    with pytest.raises(ParameterError, match=f"{name} must be a real number or array, got a boolean"):
-        symehp.transport(model, **{**kw, name: True})
-
-
-def test_omega_string_in_spectra():
-    with pytest.raises(ParameterError, match="omega must be a real number or array, got a string"):
-        symehp.ehp_dos(paper_model(), "LR", "1.0", mu_L=0.1, mu_R=0, T_e=0.05)
-
-
-@pytest.mark.parametrize("name", ["mu_L", "mu_R", "T_e", "T_ph"])
-def test_ragged_lists_name_the_argument(name):
-    kw = {**dict(mu_L=0.1, mu_R=0.0, T_e=0.05, T_ph=0.05), name: [[0.1, 0.2], [0.3]]}
-    with pytest.raises(ParameterError, match=f"{name} must be a real number or a rectangular "
-                                             "array, got a ragged") as info:
-        symehp.energy_current(paper_model(), **kw)
-    assert type(info.value) is ParameterError
+# (strings, booleans, huge values and ragged lists through the public functions:
+# tests/test_contract.py)
 
 
 # ------------------------------------------------------------------ 5. broadcasting
@@ -274,50 +253,7 @@ def test_broadcast_parameters_names_T_e_as_the_user_gave_it():
         broadcast_parameters(mu_L=np.zeros(3), mu_R=0.0, T_L=T_L, T_R=T_R)
 
 
-def _spectrum_call(func):
-    def call(model, **kw):
-        return func(model, "LR", kw.pop("omega", 1.0), **{k: v for k, v in kw.items()
-                                                          if k != "T_ph"})
-    return call
-
-
-PUBLIC = [
-    pytest.param(_spectrum_call(symehp.ehp_dos), id="ehp_dos"),
-    pytest.param(_spectrum_call(symehp.emission_spectrum), id="emission_spectrum"),
-    pytest.param(symehp.energy_current, id="energy_current"),
-    pytest.param(symehp.particle_current, id="particle_current"),
-    pytest.param(symehp.transport, id="transport"),
-    pytest.param(symehp.mode_occupation, id="mode_occupation"),
-]
-
-
-@pytest.mark.parametrize("func", PUBLIC)
-@pytest.mark.parametrize("dps", [None, 20])
-def test_mismatched_shapes_in_the_public_functions(func, dps):
-    model = paper_model()
-    kw = dict(mu_L=[0.0, 0.1, 0.2], mu_R=0.0, T_e=[0.05, 0.1], T_ph=0.05, dps=dps)
-    with pytest.raises(ParameterError) as info:
-        func(model, **kw)
-    assert type(info.value) is ParameterError
-    assert str(info.value).startswith(
-        "mu_L (shape (3,)), T_e (shape (2,)) cannot be broadcast together")
-    # T_L, T_R given separately; and a second mismatch between mu_L and mu_R
-    with pytest.raises(ParameterError, match=r"T_L \(shape \(2,\)\), T_R \(shape \(3,\)\) "
-                                             "cannot be broadcast"):
-        func(model, mu_L=0.1, mu_R=0.0, T_L=[0.05, 0.1], T_R=[0.05, 0.1, 0.2], T_ph=0.05, dps=dps)
-    with pytest.raises(ParameterError, match=r"mu_L \(shape \(2, 3\)\), mu_R \(shape \(2,\)\)"):
-        func(model, mu_L=np.zeros((2, 3)), mu_R=[0.0, 0.1], T_e=0.05, T_ph=0.05, dps=dps)
-
-
-@pytest.mark.parametrize("func", [symehp.ehp_dos, symehp.emission_spectrum])
-def test_omega_shape_is_checked_with_the_others(func):
-    with pytest.raises(ParameterError, match=r"omega \(shape \(4,\)\), mu_L \(shape \(3,\)\)"):
-        func(paper_model(), "LR", np.linspace(0.5, 1.5, 4), mu_L=[0.0, 0.1, 0.2], mu_R=0.0,
-             T_e=0.05)
-    # compatible shapes broadcast as before
-    out = func(paper_model(), "LR", np.linspace(0.5, 1.5, 4)[:, None], mu_L=[0.0, 0.1, 0.2],
-               mu_R=0.0, T_e=0.05)
-    assert out.shape == (4, 3, 1, 1)
+# (mismatched shapes in the public functions, with and without dps: tests/test_contract.py)
 
 
 # ------------------------------------------------------------------ 6. no broadening at all

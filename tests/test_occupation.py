@@ -13,7 +13,7 @@ from scipy.integrate import quad
 from scipy.special import expit
 
 import symehp
-from symehp import ModeInstabilityError, ParameterError
+from symehp import ModeInstabilityError
 from symehp.numeric.stats import bose as pkg_bose
 
 TWO_PI = 2 * np.pi
@@ -250,33 +250,7 @@ def test_instability_vectorized_flag():
     np.testing.assert_allclose(info.value.damping, occ.damping, rtol=1e-14)
 
 
-# ------------------------------------------------------------------ arguments
-
-@pytest.mark.parametrize("mode", [1, -1, True, "a", 0.0, None])
-def test_bad_mode(mode):
-    with pytest.raises(ParameterError, match="mode"):
-        symehp.mode_occupation(unstable_model(), mode, mu_L=0, mu_R=0, T_e=0.1, T_ph=0.1)
-
-
-def test_bad_mode_three_level():
-    with pytest.raises(ParameterError, match="mode"):
-        symehp.mode_occupation(three_level_model(), 2, mu_L=0, mu_R=0, T_e=0.1, T_ph=0.1)
-
-
-def test_bad_unstable_option():
-    with pytest.raises(ParameterError, match="unstable"):
-        symehp.mode_occupation(unstable_model(), mu_L=0, mu_R=0, T_e=0.1, T_ph=0.1,
-                               unstable="xyz")
-
-
-@pytest.mark.parametrize("change, name", [
-    ({"T_ph": -1.0}, "T_ph"), ({"mu_L": 1j}, "mu_L"), ({"T_e": None}, "T_e"),
-    ({"T_L": 0.1}, "T_L"),
-])
-def test_bad_parameters(change, name):
-    kwargs = dict(dict(mu_L=0.1, mu_R=0.0, T_e=0.1, T_ph=0.1), **change)
-    with pytest.raises(ParameterError, match=name):
-        symehp.mode_occupation(three_level_model(), **kwargs)
+# (arguments: mode, unstable, bad parameters: tests/test_contract.py)
 
 
 # ------------------------------------------------------------------ effective temperature
@@ -290,17 +264,8 @@ def test_effective_temperature_solves_bose(mode):
     assert ref_bose(OM3[mode], occ.T_eff) == pytest.approx(occ.n, rel=1e-12)
 
 
-def test_vectorized_over_mu_L():
-    model = three_level_model()
+def test_vectorized_effective_temperature_solves_bose():
+    """(Shapes and the pointwise values of the vectorized call: tests/test_contract.py.)"""
     mu_L = np.array([-0.2, 0.1, 0.5, 0.9])
-    occ = symehp.mode_occupation(model, 1, mu_L=mu_L, mu_R=-0.1, T_e=0.1, T_ph=0.1)
-    for arr in (occ.n, occ.T_eff, occ.damping, occ.emission, occ.stable):
-        assert np.shape(arr) == (4,)
-    for key in NAMES + ("ph",):
-        assert np.shape(occ.damping_by_channel[key]) == (4,)
-    for i, m in enumerate(mu_L):
-        single = symehp.mode_occupation(model, 1, mu_L=float(m), mu_R=-0.1, T_e=0.1, T_ph=0.1)
-        assert isinstance(single.n, float)
-        assert occ.n[i] == pytest.approx(single.n, rel=1e-12)
-        assert occ.T_eff[i] == pytest.approx(single.T_eff, rel=1e-12)
+    occ = symehp.mode_occupation(three_level_model(), 1, mu_L=mu_L, mu_R=-0.1, T_e=0.1, T_ph=0.1)
     np.testing.assert_allclose(pkg_bose(OM3[1], occ.T_eff), occ.n, rtol=1e-12)

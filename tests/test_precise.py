@@ -1,69 +1,25 @@
-"""The dps= (mpmath) path of the spectra against an independent 30-digit quadrature.
+"""The dps= (mpmath) path of the spectra against the suite's independent 30-digit quadrature.
 
-The reference integrates Eq. (7) (or Pi^<) over energy with mpmath.quad, with
-spectral functions from mpmath linear solves, ``A_a = sum_r (G^r b_r)(G^r b_r)^+``
-for ``Gamma_a = sum_r b_r b_r^+`` (nested lists: several times faster than
-``mp.matrix`` and ``mp.inverse``): nothing shared with the closed form but the
-model's numbers.
+The reference (``tests/references.py``) integrates Eq. (7) (and Pi^<) over energy
+with spectral functions from mpmath linear solves, ``A_a = sum_r (G^r b_r)(G^r b_r)^+``
+for ``Gamma_a = sum_r b_r b_r^+``: nothing shared with the closed form but the
+model's numbers.  It is run at ``DPS + 10`` digits.
 """
 
 import mpmath as mp
-import numpy as np
 import pytest
 
 import symehp
-from _shared import mp_factor, mp_matrix, mp_solve
+
+import references
 
 DPS = 30
 
 
-def reference(model, ch, omega, mu_L, mu_R, T_L, T_R, which, m=0, n=0):
-    nm = model.numeric()
-    ch = symehp.channel(ch)
-    size = nm.N
-    with mp.workdps(DPS + 10):
-        h, g_l, g_r = (mp_matrix(x) for x in (nm.H, nm.gamma_L, nm.gamma_R))
-        # e - H + i(Gamma_L + Gamma_R)/2, the inverse of G^r(e)
-        h_eff = [[h[i][j] - mp.mpc(0, 0.5) * (g_l[i][j] + g_r[i][j]) for j in range(size)]
-                 for i in range(size)]
-        # Gamma_a = sum_r b_r b_r^+, so A_a(e) = G^r Gamma_a G^a = sum_r (G^r b_r)(G^r b_r)^+
-        cols = {"L": mp_factor(nm.gamma_L), "R": mp_factor(nm.gamma_R)}
-        m_m, m_n = mp_matrix(nm.M[m]), mp_matrix(nm.M[n])
-        mus = {"L": mp.mpf(mu_L), "R": mp.mpf(mu_R)}
-        temps = {"L": mp.mpf(T_L), "R": mp.mpf(T_R)}
-        w = mp.mpf(omega)
-
-        def g_times(a, e):
-            """G^r(e) b_r for the columns b_r of Gamma_a (linear solves, no inverse)."""
-            if not cols[a]:
-                return []
-            lhs = [[(e if i == j else 0) - h_eff[i][j] for j in range(size)] for i in range(size)]
-            return mp_solve(lhs, cols[a])
-
-        def apply(mat, vec):
-            return [mp.fdot(row, vec) for row in mat]
-
-        def f(x, t):
-            if t == 0:
-                return mp.mpf(1) if x < 0 else (mp.mpf(0.5) if x == 0 else mp.mpf(0))
-            return 1 / (mp.exp(x / t) + 1)
-
-        def integrand(e):
-            c, d = g_times(ch.alpha, e), g_times(ch.beta, e - w)
-            # tr[M^m A_a(e) M^n A_b(e - w)] = sum_rs (d_s^+ M^m c_r)(c_r^+ M^n d_s)
-            mc = [apply(m_m, x) for x in c]
-            md = [apply(m_n, y) for y in d]
-            kern = mp.fsum(mp.fdot([mp.conj(v) for v in y], mx) * mp.fdot([mp.conj(v) for v in x], my)
-                           for x, mx in zip(c, mc) for y, my in zip(d, md)) / (2 * mp.pi)
-            f_a = f(e - mus[ch.alpha], temps[ch.alpha])
-            f_b = f(e - w - mus[ch.beta], temps[ch.beta])
-            weight = (f_b - f_a) if which == "dos" else f_a * (1 - f_b)
-            return kern * weight
-
-        edges = {mus[ch.alpha], mus[ch.beta] + w, *[mp.mpf(x) for x in np.diag(nm.H).real],
-                 *[mp.mpf(x) + w for x in np.diag(nm.H).real]}
-        pts = [-mp.inf] + sorted(edges) + [mp.inf]
-        return mp.quad(integrand, pts)
+def reference(model, ch, omega, mu_L, mu_R, T_L, T_R):
+    """``(Lambda, Pi^<)`` of channel ``ch`` (K x K object arrays) at ``DPS + 10`` digits."""
+    return references.spectra_mp(model, omega, mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R,
+                                 channels=(ch,), dps=DPS + 10)[ch]
 
 
 def two_level():
@@ -93,23 +49,45 @@ def test_dps30_against_independent_quadrature(case, which):
     func = symehp.ehp_dos if which == "dos" else symehp.emission_spectrum
     got = func(model, ch, w, mu_L=mu_l, mu_R=mu_r, T_L=t_l, T_R=t_r, dps=DPS)
     assert got.dtype == object and got.shape == (model.K, model.K)
-    ref = reference(model, ch, w, mu_l, mu_r, t_l, t_r, which, m, n)
+    spectra = reference(model, ch, w, mu_l, mu_r, t_l, t_r)
+    ref = spectra[0 if which == "dos" else 1][m, n]
     with mp.workdps(DPS):
         scale = max(abs(ref), max(abs(x) for x in got.ravel()), mp.mpf(10) ** -40)
         # the dos at omega = mu_ab vanishes exactly: compare on the scale of the emission
         if scale < mp.mpf(10) ** -35:
-            scale = abs(reference(model, ch, w, mu_l, mu_r, t_l, t_r, "emission", m, n))
+            scale = abs(spectra[1][m, n])
         assert abs(got[m, n] - ref) <= mp.mpf(10) ** -(DPS - 5) * scale
     # and the double-precision path agrees to ~1e-12
     double = func(model, ch, w, mu_L=mu_l, mu_R=mu_r, T_L=t_l, T_R=t_r)
     assert abs(complex(got[m, n]) - double[m, n]) <= 1e-12 * float(scale)
 
 
-def test_dps_broadcasts_and_rejects_bad_values():
+def test_dps_broadcasts():
+    """(Bad dps values, and the dps point of every function: tests/test_contract.py.)"""
     model = two_level()
     got = symehp.ehp_dos(model, "LR", [0.6, 1.0], mu_L=0.3, mu_R=-0.3, T_e=0.05, dps=20)
     assert got.shape == (2, 1, 1) and isinstance(got[1, 0, 0], mp.mpc)
     assert got[0, 0, 0] == 0                               # omega = mu_ab: exactly zero
-    for bad in (5, 14.5, True, "30"):
-        with pytest.raises(symehp.ParameterError, match="dps"):
-            symehp.ehp_dos(model, "LR", 1.0, mu_L=0.3, mu_R=-0.3, T_e=0.05, dps=bad)
+
+
+@pytest.mark.parametrize("make", [two_level, three_level])
+def test_the_reference_spectral_functions(make):
+    """The reference's building block against the conventions: ``A_L + A_R = i (G^r - G^a)``
+    with ``G^r`` from mpmath's own matrix inverse (not the reference's solves and
+    factorized broadenings), each ``A_a`` Hermitian and positive semi-definite."""
+    model = make()
+    nm = model.numeric()
+    with mp.workdps(DPS):
+        e = mp.mpf(13) / 100
+        spectral = references.spectral_functions_mp(model, e, dps=DPS)
+        gamma = (mp.matrix(references.mp_matrix(nm.gamma_L))
+                 + mp.matrix(references.mp_matrix(nm.gamma_R)))
+        g_r = mp.inverse(e * mp.eye(nm.N) - mp.matrix(references.mp_matrix(nm.H))
+                         + mp.mpc(0, 1) / 2 * gamma)
+        want = mp.mpc(0, 1) * (g_r - g_r.transpose_conj())
+        got = mp.matrix(spectral["L"].tolist()) + mp.matrix(spectral["R"].tolist())
+        assert mp.mnorm(got - want, 1) <= mp.mpf(10) ** -(DPS - 3) * mp.mnorm(want, 1)
+        for a in "LR":
+            x = mp.matrix(spectral[a].tolist())
+            assert mp.mnorm(x - x.transpose_conj(), 1) <= mp.mpf(10) ** -(DPS - 3) * mp.mnorm(x, 1)
+            assert min(mp.eighe(x, eigvals_only=True)) >= -mp.mpf(10) ** -(DPS - 3) * mp.mnorm(x, 1)
