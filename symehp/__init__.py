@@ -9,10 +9,12 @@ follows the Landauer-type Eq. (8) of Hu, Nian & Lu (2019).
 Layers
 ------
 * symbolic model: :class:`Junction`, :func:`two_level`, :mod:`symehp.greens`,
-  :mod:`symehp.modes`, :mod:`symehp.ehp`
+  :mod:`symehp.modes`, :mod:`symehp.ehp`; electrodes as self-energies:
+  :mod:`symehp.leads` (wide band, semi-infinite chains, any function)
 * proofs: :mod:`symehp.verify`
 * numbers: :func:`ehp_dos`, :func:`emission_spectrum`, :func:`energy_current`,
-  :func:`particle_current`, :func:`mode_occupation` (all with ``dps=`` for mpmath)
+  :func:`particle_current`, :func:`mode_occupation` (all with ``dps=`` for mpmath),
+  :func:`transmission`
 * applications: :func:`rectification`, :func:`cold_spot`, :func:`bias_response`,
   :func:`two_mode_dynamics`, :func:`exceptional_point`, :func:`eq9_coefficients`
   (:mod:`symehp.applications`); figures (:mod:`symehp.figures`) and closed
@@ -31,7 +33,8 @@ __version__ = "0.1.0"
 from . import verify
 from .numeric import (ChannelMapping, ModeOccupation, TransportResult, ehp_dos,
                       ehp_self_energy, emission_spectrum, energy_current, mode_occupation,
-                      particle_current, transport)
+                      particle_current, transmission, transport)
+from . import leads
 
 from .sweep import sweep
 
@@ -48,7 +51,7 @@ __all__ = [
     "ehp", "greens", "modes", "symbols", "verify",
     # numbers
     "ehp_dos", "emission_spectrum", "ehp_self_energy", "energy_current", "particle_current",
-    "transport",
+    "transport", "transmission",
     "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping",
     # sweeps (xarray, optionally on Dask)
     "sweep",

@@ -20,7 +20,9 @@ Conventions (``docs/conventions.md``):
 
 * ``H`` (N x N, Hermitian) is the central-region Hamiltonian;
 * ``gamma_L``, ``gamma_R`` (N x N, Hermitian, positive semi-definite) are the
-  wide-band broadenings, ``Sigma^r = -i (Gamma_L + Gamma_R) / 2``;
+  wide-band broadenings, ``Sigma^r = -i (Gamma_L + Gamma_R) / 2``; or
+  ``lead_L``, ``lead_R`` are leads of :mod:`symehp.leads` (energy-dependent
+  self-energies ``Sigma_a(E)``, numeric models only);
 * ``M[k]`` (N x N, Hermitian) couples mode k: ``H_es = sum M^k_ij c_i^+ c_j u_k``;
 * ``omega[k] > 0`` are the mode frequencies, ``gamma_ph[k] >= 0`` the ohmic
   dampings, ``Gamma_ph(w) = 2 w diag(gamma_ph)``.
@@ -29,12 +31,12 @@ Conventions (``docs/conventions.md``):
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 import sympy as sp
 
+from . import leads as _leads
 from .errors import ModelError
 
 __all__ = ["Junction", "NumericJunction", "two_level"]
@@ -418,7 +420,7 @@ def _sympy_values(values):
 # ---------------------------------------------------------------- the model
 
 class Junction:
-    """A biased junction: N electronic levels, two wide-band leads, K modes.
+    """A biased junction: N electronic levels, two leads, K modes.
 
     Parameters
     ----------
@@ -427,6 +429,7 @@ class Junction:
     gamma_L, gamma_R : (N, N) matrix
         Wide-band broadenings of the left and right electrodes (Hermitian,
         positive semi-definite), energy units.  ``Sigma^r = -i (Gamma_L + Gamma_R)/2``.
+        For each electrode give either ``gamma_`` or ``lead_``.
     M : (N, N) matrix, list of K of them, or (K, N, N) array
         Electron-boson couplings ``M^k`` (Hermitian), energy per unit of the
         mode coordinate ``u_k``.
@@ -435,6 +438,16 @@ class Junction:
     gamma_ph : number or sequence of K
         Ohmic damping of each mode by the phonon bath, ``gamma_ph,k >= 0``
         (energy units); ``Gamma_ph(w) = 2 w diag(gamma_ph)``.
+    lead_L, lead_R : lead of :mod:`symehp.leads`, keyword-only
+        The electrode as a self-energy ``Sigma_a(E)`` (:func:`symehp.leads.chain`,
+        :func:`symehp.leads.self_energy`, or :func:`symehp.leads.wide_band`, which is
+        exactly ``gamma_``), instead of ``gamma_L`` / ``gamma_R``.
+        ``G^r(E) = [E - H - Sigma_L(E) - Sigma_R(E)]^-1``, ``Gamma_a = i(Sigma_a -
+        Sigma_a^dagger)``.  An energy-dependent lead needs a numeric model (no symbols);
+        its model has no constant ``gamma_L`` (asking for it is a ModelError), and
+        the numeric functions that support such leads (:func:`symehp.ehp_dos`,
+        :func:`symehp.emission_spectrum`, :func:`symehp.transmission`) integrate
+        over energy instead of using the wide-band closed forms.
     spin_degeneracy : {1, 2}, keyword-only
         Electron spin states per orbital that ``H``, ``Gamma`` and ``M`` act on
         alike: 1 (default) is the paper's spinless convention; 2 doubles every
@@ -478,29 +491,39 @@ class Junction:
 
     #: the model's fields: fixed once the Junction is built (its numbers are cached)
     _FIELDS = frozenset({"H", "gamma_L", "gamma_R", "M", "omega", "gamma_ph",
-                         "spin_degeneracy"})
+                         "spin_degeneracy", "lead_L", "lead_R"})
 
-    def __init__(self, H, gamma_L, gamma_R, M, omega, gamma_ph, *, spin_degeneracy=1):
+    def __init__(self, H, gamma_L=None, gamma_R=None, M=None, omega=None, gamma_ph=None, *,
+                 lead_L=None, lead_R=None, spin_degeneracy=1):
         # Each argument is read as plain numbers (_Numbers) or as SymPy, and checked in
         # the order below on either route; every entry is checked to be finite as soon
         # as it is read, before any other check could trip over an inf or NaN.
+        for name, value in (("M", M), ("omega", omega), ("gamma_ph", gamma_ph)):
+            if value is None:
+                raise ModelError(f"{name} is required")
+        # each electrode: a wide-band gamma_ (also from a wide_band lead, read exactly as
+        # if given as gamma_), or an energy-dependent lead (None in place of its gamma)
+        gamma_L, lead_L = _electrode(gamma_L, lead_L, "L")
+        gamma_R, lead_R = _electrode(gamma_R, lead_R, "R")
         h = _check_finite_matrix(_read_matrix(H, "H"), "H")
         n = h.shape[0]
         if n == 0:
             raise ModelError(
                 f"H must have at least one level (an N x N matrix with N >= 1), got shape "
                 f"{h.shape}")
-        g_l = _check_finite_matrix(_read_matrix(gamma_L, "gamma_L"), "gamma_L")
-        g_r = _check_finite_matrix(_read_matrix(gamma_R, "gamma_R"), "gamma_R")
+        g_l, g_r = (None if g is None else _check_finite_matrix(_read_matrix(g, name), name)
+                    for g, name in ((gamma_L, "gamma_L"), (gamma_R, "gamma_R")))
         couplings = [_read_matrix(m, f"M[{k}]") for k, m in enumerate(_coupling_items(M, "M"))]
         couplings = [_check_finite_matrix(m, f"M[{k}]") for k, m in enumerate(couplings)]
         for name, mat in [("gamma_L", g_l), ("gamma_R", g_r)] + [
                 (f"M[{k}]", m) for k, m in enumerate(couplings)]:
-            if tuple(mat.shape) != (n, n):
+            if mat is not None and tuple(mat.shape) != (n, n):
                 raise ModelError(f"{name} has shape {tuple(mat.shape)}, but H is {n} x {n}")
         _check_hermitian(h, "H")
-        _check_psd(g_l, "gamma_L")
-        _check_psd(g_r, "gamma_R")
+        if g_l is not None:
+            _check_psd(g_l, "gamma_L")
+        if g_r is not None:
+            _check_psd(g_r, "gamma_R")
         for k, m in enumerate(couplings):
             _check_hermitian(m, f"M[{k}]")
         k_modes = len(couplings)
@@ -513,19 +536,52 @@ class Junction:
         omegas = _check_signs(omegas, "omega", strict=True)
         dampings = _check_signs(dampings, "gamma_ph", strict=False)
         self.spin_degeneracy = check_spin_degeneracy(spin_degeneracy)
+        leads = {"L": lead_L, "R": lead_R}
+        self.__dict__["_leads"] = leads
 
-        if all(isinstance(x, _Numbers) for x in (h, g_l, g_r, *couplings, omegas, dampings)):
+        numbers = [x for x in (h, g_l, g_r, *couplings, omegas, dampings) if x is not None]
+        if all(isinstance(x, _Numbers) for x in numbers):
             # numeric route: the arrays now, the SymPy matrices on demand (see the properties)
+            h_values = h.values
+        else:
+            # SymPy route; an energy-dependent lead needs numbers for everything else
+            h_values = None
+            if any(lead is not None for lead in leads.values()):
+                self.H = _sympy_matrix(h)
+                for side, g in (("L", g_l), ("R", g_r)):
+                    if g is not None:
+                        setattr(self, f"gamma_{side}", _sympy_matrix(g))
+                self.M = tuple(_sympy_matrix(m) for m in couplings)
+                self.omega = _sympy_values(omegas)
+                self.gamma_ph = _sympy_values(dampings)
+                if self.free_symbols:
+                    names = ", ".join(sorted(str(x) for x in self.free_symbols))
+                    side = "L" if lead_L is not None else "R"
+                    raise ModelError(
+                        f"lead_{side} is energy dependent ({leads[side]!r}), which needs a "
+                        f"numeric model, but the model has symbols ({names}); symbolic models "
+                        "take wide-band electrodes (gamma_L, gamma_R)")
+                h_values = np.array(self.H.evalf(), dtype=complex)
+        # the energy-dependent leads, checked against this H (size; a user Sigma: Gamma >= 0)
+        for side, lead in leads.items():
+            if lead is not None:
+                check = (_leads.default_check_energies(h_values)
+                         if isinstance(lead, _leads.SelfEnergy) else None)
+                leads[side] = lead._bound(f"lead_{side}", n, check)
+
+        if all(isinstance(x, _Numbers) for x in numbers):
             self.__dict__["_entries"] = {
-                "H": h.entries, "gamma_L": g_l.entries, "gamma_R": g_r.entries,
+                "H": h.entries, "gamma_L": None if g_l is None else g_l.entries,
+                "gamma_R": None if g_r is None else g_r.entries,
                 "M": tuple(m.entries for m in couplings), "omega": omegas.entries,
                 "gamma_ph": dampings.entries}
             self.__dict__["_numeric"] = NumericJunction(
-                H=h.values, gamma_L=g_l.values, gamma_R=g_r.values,
+                H=h.values, gamma_L=None if g_l is None else g_l.values,
+                gamma_R=None if g_r is None else g_r.values,
                 M=np.array([m.values for m in couplings]),
                 omega=omegas.values.real, gamma_ph=dampings.values.real,
-                spin_degeneracy=self.spin_degeneracy)
-        else:
+                spin_degeneracy=self.spin_degeneracy, lead_L=leads["L"], lead_R=leads["R"])
+        elif "H" not in self.__dict__:
             self.H = _sympy_matrix(h)
             self.gamma_L = _sympy_matrix(g_l)
             self.gamma_R = _sympy_matrix(g_r)
@@ -557,13 +613,48 @@ class Junction:
 
     @cached_property
     def gamma_L(self):
-        """Broadening of electrode L, an N x N SymPy ImmutableMatrix (energy units)."""
-        return sp.ImmutableMatrix(self._entries["gamma_L"].tolist())
+        """Broadening of electrode L, an N x N SymPy ImmutableMatrix (energy units).
+
+        A :class:`~symehp.errors.ModelError` when lead L is energy dependent (its
+        broadening is ``lead_L.gamma(E)``)."""
+        return self._wide_band_gamma("L")
 
     @cached_property
     def gamma_R(self):
-        """Broadening of electrode R, an N x N SymPy ImmutableMatrix (energy units)."""
-        return sp.ImmutableMatrix(self._entries["gamma_R"].tolist())
+        """Broadening of electrode R, an N x N SymPy ImmutableMatrix (energy units).
+
+        A :class:`~symehp.errors.ModelError` when lead R is energy dependent."""
+        return self._wide_band_gamma("R")
+
+    def _wide_band_gamma(self, side):
+        lead = self.__dict__["_leads"][side]
+        if lead is not None:
+            raise _no_wide_band(side, lead, "Junction")
+        return sp.ImmutableMatrix(self._entries[f"gamma_{side}"].tolist())
+
+    @property
+    def lead_L(self):
+        """Electrode L as a lead of :mod:`symehp.leads` (a :func:`~symehp.leads.wide_band`
+        lead for a ``gamma_L`` given as numbers)."""
+        return self._lead("L")
+
+    @property
+    def lead_R(self):
+        """Electrode R as a lead of :mod:`symehp.leads`."""
+        return self._lead("R")
+
+    def _lead(self, side):
+        lead = self.__dict__["_leads"][side]
+        if lead is not None:
+            return lead
+        if self.is_numeric:
+            return self.numeric()._lead(side)
+        return _leads.wide_band(getattr(self, f"gamma_{side}"))
+
+    @property
+    def energy_dependent(self):
+        """True when a lead's self-energy depends on the energy (not wide band)."""
+        return any(lead is not None for lead in self.__dict__["_leads"].values())
 
     @cached_property
     def M(self):
@@ -602,7 +693,9 @@ class Junction:
         if self._from_numbers:
             return frozenset()
         out = set()
-        for mat in (self.H, self.gamma_L, self.gamma_R) + self.M:
+        gammas = tuple(getattr(self, f"gamma_{side}") for side in "LR"
+                       if self.__dict__["_leads"].get(side) is None)
+        for mat in (self.H,) + gammas + self.M:
             out |= mat.free_symbols
         for x in self.omega + self.gamma_ph:
             out |= x.free_symbols
@@ -619,7 +712,7 @@ class Junction:
         A model built from plain numbers has no symbols to replace: it is
         returned itself (a Junction cannot be changed, so it serves as the copy).
         """
-        if self._from_numbers:
+        if self._from_numbers or self.energy_dependent:
             return self
         return Junction(
             self.H.subs(*args, **kwargs), self.gamma_L.subs(*args, **kwargs),
@@ -646,66 +739,165 @@ class Junction:
         if "_numeric" not in self.__dict__:
             def arr(mat):
                 return np.array(mat.evalf(), dtype=complex)
+            leads = self.__dict__["_leads"]
             self.__dict__["_numeric"] = NumericJunction(
-                H=arr(self.H), gamma_L=arr(self.gamma_L), gamma_R=arr(self.gamma_R),
+                H=arr(self.H),
+                gamma_L=None if leads["L"] is not None else arr(self.gamma_L),
+                gamma_R=None if leads["R"] is not None else arr(self.gamma_R),
                 M=np.array([arr(m) for m in self.M]),
                 omega=np.array([float(w) for w in self.omega]),
                 gamma_ph=np.array([float(g) for g in self.gamma_ph]),
-                spin_degeneracy=self.spin_degeneracy)
+                spin_degeneracy=self.spin_degeneracy, lead_L=leads["L"], lead_R=leads["R"])
         return self.__dict__["_numeric"]
 
     def __repr__(self):
         kind = "numeric" if self.is_numeric else "symbolic"
         spin = ", spin-degenerate" if self.spin_degeneracy == 2 else ""
-        return f"<Junction: {self.N} levels, {self.K} mode(s), {kind}{spin}>"
+        leads = self.__dict__["_leads"]
+        lead = "".join(f", lead_{side} = {lead!r}" for side, lead in leads.items()
+                       if lead is not None)
+        return f"<Junction: {self.N} levels, {self.K} mode(s), {kind}{spin}{lead}>"
 
     def _repr_latex_(self):
-        parts = [r"H = " + sp.latex(self.H), r"\Gamma_L = " + sp.latex(self.gamma_L),
-                 r"\Gamma_R = " + sp.latex(self.gamma_R)]
+        def electrode(side):
+            lead = self.__dict__["_leads"][side]
+            if lead is None:
+                return rf"\Gamma_{side} = " + sp.latex(getattr(self, f"gamma_{side}"))
+            text = repr(lead).replace("_", r"\_")
+            return rf"\Sigma_{side}(E):\ \text{{{text}}}"
+        parts = [r"H = " + sp.latex(self.H), electrode("L"), electrode("R")]
         parts += [rf"M^{{{k}}} = " + sp.latex(m) for k, m in enumerate(self.M)]
         parts += [r"\Omega = " + sp.latex(sp.Matrix([self.omega])),
                   r"\gamma_{ph} = " + sp.latex(sp.Matrix([self.gamma_ph]))]
         return "$" + r",\quad ".join(parts) + "$"
 
 
-@dataclass(frozen=True, eq=False)
 class NumericJunction:
-    """The arrays of a numeric :class:`Junction` (complex matrices, real modes).
+    """The arrays of a numeric :class:`Junction` (complex matrices, real modes), and its leads.
 
-    The arrays are the NumericJunction's own read-only copies (made in
-    ``__post_init__``, also when one is built directly), so that :attr:`key`,
-    the hash under which compiled pole expansions are cached, always matches
-    the numbers: ``numeric.H[0, 0] = 0.9`` raises ``ValueError`` (read-only)
-    instead of silently leaving a stale cache behind.
+    The arrays are the NumericJunction's own read-only copies (made when it is
+    built, also when one is built directly), so that :attr:`key`, the hash
+    under which compiled pole expansions are cached, always matches the
+    numbers: ``numeric.H[0, 0] = 0.9`` raises ``ValueError`` (read-only)
+    instead of silently leaving a stale cache behind.  Its attributes cannot be
+    reassigned.
+
+    Each electrode is a wide-band ``gamma_L`` / ``gamma_R`` array, or an
+    energy-dependent lead ``lead_L`` / ``lead_R`` (:mod:`symehp.leads`); a
+    :func:`~symehp.leads.wide_band` lead is stored as its ``gamma``, so the
+    model is the same as with ``gamma_`` given (same arrays, same :attr:`key`).
+    With an energy-dependent lead, ``gamma_L`` (or ``gamma_R``) raises
+    :class:`~symehp.errors.ModelError`: the wide-band routes (the pole
+    expansion) cannot serve the model, the energy integrals of
+    :mod:`symehp.numeric.lead_spectra` can.
     """
 
-    H: np.ndarray          # shape (N, N), complex
-    gamma_L: np.ndarray    # shape (N, N), complex
-    gamma_R: np.ndarray    # shape (N, N), complex
-    M: np.ndarray          # shape (K, N, N), complex
-    omega: np.ndarray      # shape (K,), float
-    gamma_ph: np.ndarray   # shape (K,), float
-    spin_degeneracy: int = 1   # 1 or 2 (see Junction)
+    __slots__ = ("H", "_gamma", "M", "omega", "gamma_ph", "spin_degeneracy", "_leads",
+                 "__dict__")
 
-    def __post_init__(self):
-        object.__setattr__(self, "spin_degeneracy", check_spin_degeneracy(self.spin_degeneracy))
+    def __init__(self, H, gamma_L=None, gamma_R=None, M=None, omega=None, gamma_ph=None,
+                 spin_degeneracy=1, *, lead_L=None, lead_R=None):
+        put = object.__setattr__
+        put(self, "spin_degeneracy", check_spin_degeneracy(spin_degeneracy))
+        gammas, leads = {}, {}
+        for side, gamma, lead in (("L", gamma_L, lead_L), ("R", gamma_R, lead_R)):
+            gamma, lead = _electrode(gamma, lead, side, owner="NumericJunction.")
+            if isinstance(gamma, _leads.WideBand):
+                gamma = gamma.matrix
+            gammas[side], leads[side] = gamma, lead
+        arrays = {"H": H, "gamma_L": gammas["L"], "gamma_R": gammas["R"], "M": M,
+                  "omega": omega, "gamma_ph": gamma_ph}
         for name, dtype, ndim in (("H", complex, 2), ("gamma_L", complex, 2),
                                   ("gamma_R", complex, 2), ("M", complex, 3),
                                   ("omega", float, 1), ("gamma_ph", float, 1)):
+            value = arrays[name]
+            if value is None:
+                if name.startswith("gamma_"):
+                    continue                                   # an energy-dependent lead
+                raise ModelError(f"NumericJunction.{name} is required")
             try:
-                arr = np.array(getattr(self, name), dtype=dtype, copy=True)
+                arr = np.array(value, dtype=dtype, copy=True)
             except (TypeError, ValueError) as exc:
                 raise ModelError(f"NumericJunction.{name} could not be read as a "
                                  f"{np.dtype(dtype).name} array: {exc}") from exc
             if arr.ndim != ndim:
                 raise ModelError(f"NumericJunction.{name} must be {ndim}-d, got shape {arr.shape}")
             arr.flags.writeable = False
-            object.__setattr__(self, name, arr)
+            arrays[name] = arr
+        n = arrays["H"].shape[0]
+        for side, lead in leads.items():
+            if lead is not None and lead.N is not None and lead.N != n:
+                raise ModelError(f"NumericJunction.lead_{side} couples {lead.N} orbitals, but H "
+                                 f"is {n} x {n}")
+        for name in ("H", "M", "omega", "gamma_ph"):
+            put(self, name, arrays[name])
+        put(self, "_gamma", {"L": arrays["gamma_L"], "R": arrays["gamma_R"]})
+        put(self, "_leads", leads)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"NumericJunction.{name} cannot be assigned (the model's numbers "
+                             "are cached under its key); build a new one")
+
+    def __delattr__(self, name):
+        raise AttributeError(f"NumericJunction.{name} cannot be deleted")
+
+    @property
+    def gamma_L(self):
+        """Wide-band broadening of electrode L, (N, N) complex (read-only); a ModelError
+        when lead L is energy dependent."""
+        return self._wide_band_gamma("L")
+
+    @property
+    def gamma_R(self):
+        """Wide-band broadening of electrode R, (N, N) complex (read-only); a ModelError
+        when lead R is energy dependent."""
+        return self._wide_band_gamma("R")
+
+    def _wide_band_gamma(self, side):
+        gamma = self._gamma[side]
+        if gamma is None:
+            raise _no_wide_band(side, self._leads[side], "NumericJunction")
+        return gamma
+
+    @property
+    def lead_L(self):
+        """Electrode L as a lead (:mod:`symehp.leads`); a wide-band lead for a ``gamma_L``."""
+        return self._lead("L")
+
+    @property
+    def lead_R(self):
+        """Electrode R as a lead (:mod:`symehp.leads`); a wide-band lead for a ``gamma_R``."""
+        return self._lead("R")
+
+    def _lead(self, side):
+        lead = self._leads[side]
+        if lead is not None:
+            return lead
+        cache = self.__dict__.setdefault("_wide_leads", {})
+        if side not in cache:
+            cache[side] = _leads.wide_band(self._gamma[side])
+        return cache[side]
+
+    @property
+    def energy_dependent(self):
+        """True when a lead's self-energy depends on the energy (not wide band)."""
+        return any(lead is not None for lead in self._leads.values())
 
     def __reduce__(self):
-        # copies and pickles are rebuilt through __post_init__ (read-only arrays, fresh key)
-        return (type(self), (self.H, self.gamma_L, self.gamma_R, self.M, self.omega,
-                             self.gamma_ph, self.spin_degeneracy))
+        # copies and pickles are rebuilt through __init__ (read-only arrays, fresh key)
+        return (_rebuild_numeric, (self.H, self._gamma["L"], self._gamma["R"], self.M,
+                                   self.omega, self.gamma_ph, self.spin_degeneracy,
+                                   self._leads["L"], self._leads["R"]))
+
+    def __repr__(self):
+        def electrode(side):
+            lead = self._leads[side]
+            if lead is None:
+                return f"gamma_{side}={self._gamma[side]!r}"
+            return f"lead_{side}={lead!r}"
+        return (f"NumericJunction(H={self.H!r}, {electrode('L')}, {electrode('R')}, M={self.M!r}, "
+                f"omega={self.omega!r}, gamma_ph={self.gamma_ph!r}, "
+                f"spin_degeneracy={self.spin_degeneracy})")
 
     @property
     def N(self):
@@ -719,11 +911,49 @@ class NumericJunction:
     def key(self):
         """A hash of every number in the model: the cache key of compiled kernels."""
         digest = hashlib.sha256()
-        for a in (self.H, self.gamma_L, self.gamma_R, self.M, self.omega, self.gamma_ph):
+        parts = (self.H, self._gamma["L"], self._gamma["R"], self.M, self.omega, self.gamma_ph)
+        for side, a in zip((None, "L", "R", None, None, None), parts):
+            if a is None:                       # an energy-dependent lead: its own hash
+                digest.update(f"lead {side} {self._leads[side].key}".encode())
+                continue
             digest.update(np.ascontiguousarray(a).tobytes())
             digest.update(str(a.shape).encode())
         digest.update(f"spin {self.spin_degeneracy}".encode())
         return digest.hexdigest()
+
+
+def _rebuild_numeric(H, gamma_L, gamma_R, M, omega, gamma_ph, spin, lead_L, lead_R):
+    return NumericJunction(H, gamma_L, gamma_R, M, omega, gamma_ph, spin,
+                           lead_L=lead_L, lead_R=lead_R)
+
+
+def _electrode(gamma, lead, side, owner=""):
+    """``(gamma, lead)`` of one electrode: exactly one of ``gamma_`` and ``lead_`` given;
+    a wide-band lead becomes its ``gamma`` (as its caller gave it), an energy-dependent
+    one stays a lead (with ``gamma = None``)."""
+    if gamma is not None and lead is not None:
+        raise ModelError(f"{owner}gamma_{side} and {owner}lead_{side} are both given: give "
+                         f"either the wide-band broadening gamma_{side} or the lead lead_{side}")
+    if lead is None:
+        if gamma is None:
+            raise ModelError(f"{owner}gamma_{side} (a wide-band broadening) or {owner}lead_{side} "
+                             f"(a lead of symehp.leads) is required")
+        return gamma, None
+    if not isinstance(lead, _leads.Lead):
+        raise ModelError(f"{owner}lead_{side} must be a lead of symehp.leads (wide_band, chain, "
+                         f"self_energy), got {type(lead).__name__}; a constant broadening "
+                         f"matrix goes in gamma_{side}")
+    if not lead.energy_dependent:
+        return (lead if owner else lead.given), None
+    return None, lead
+
+
+def _no_wide_band(side, lead, owner):
+    return ModelError(
+        f"{owner}.gamma_{side}: lead {side} is energy dependent ({lead!r}) and has no constant "
+        f"broadening (its Gamma(E) is lead_{side}.gamma(E)); the wide-band routes cannot use "
+        "this model: symehp.ehp_dos, symehp.emission_spectrum and symehp.transmission support "
+        "energy-dependent leads")
 
 
 def check_spin_degeneracy(value):

@@ -12,8 +12,9 @@ from .occupation import ModeOccupation, mode_occupation
 from .self_energy import ehp_self_energy
 from .spectra import ehp_dos, emission_spectrum
 from .stats import bose, fermi, x_bose
+from .transmission import transmission
 
 __all__ = ["ehp_dos", "emission_spectrum", "ehp_self_energy", "energy_current",
-           "particle_current", "transport",
-           "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping",
-           "fermi", "bose", "x_bose", "compile_kernel", "CompiledKernel"]
+           "particle_current", "transport", "mode_occupation", "ModeOccupation",
+           "TransportResult", "ChannelMapping", "fermi", "bose", "x_bose", "compile_kernel",
+           "CompiledKernel", "transmission", "lead_spectra"]

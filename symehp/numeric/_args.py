@@ -26,15 +26,29 @@ __all__ = ["MAX_MAGNITUDE", "numeric_model", "real_array", "electrode_temperatur
 MAX_MAGNITUDE = 1e30
 
 
-def numeric_model(model):
+def numeric_model(model, *, energy_dependent_leads=False):
     """The :class:`NumericJunction` of ``model`` (a :class:`Junction`, or a
-    :class:`NumericJunction` itself), with a clear error otherwise."""
+    :class:`NumericJunction` itself), with a clear error otherwise.
+
+    ``energy_dependent_leads``: whether the caller handles leads whose self-energy
+    depends on the energy (:mod:`symehp.leads`); if not (the wide-band closed
+    forms), such a model is a :class:`~symehp.errors.ModelError` saying so.
+    """
     if isinstance(model, NumericJunction):
-        return model
-    if not isinstance(model, Junction):
+        numeric = model
+    elif not isinstance(model, Junction):
         raise ModelError("model must be a symehp.Junction (or NumericJunction), got "
                          f"{type(model).__name__}")
-    return model.numeric()
+    else:
+        numeric = model.numeric()
+    if numeric.energy_dependent and not energy_dependent_leads:
+        which = ", ".join(f"lead_{side} = {lead!r}" for side, lead in
+                          (("L", numeric.lead_L), ("R", numeric.lead_R)) if lead.energy_dependent)
+        raise ModelError(
+            f"this function needs wide-band electrodes, but the model has an energy-dependent "
+            f"lead ({which}); with such leads use symehp.ehp_dos, symehp.emission_spectrum and "
+            "symehp.transmission (the currents and mode occupations follow)")
+    return numeric
 
 
 def _kind_error(name, what):

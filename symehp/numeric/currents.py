@@ -275,6 +275,15 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
         Arrays of the broadcast shape of the parameters.
     """
     engine = resolve(backend, dps)
+    if getattr(model, "energy_dependent", False):
+        # energy-dependent leads (symehp.leads): the general route, energy quadratures of
+        # the spectra at every frequency node (no closed form, no dps= yet)
+        if dps is not None:
+            raise ParameterError("dps: not available for energy-dependent leads (the general "
+                                 "route is double precision); use wide-band leads for dps=")
+        from .lead_currents import lead_transport
+        return lead_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
+                              T_R=T_R, rtol=rtol)
     if engine == "mpmath":
         from .precise_currents import transport_mp
         return transport_mp(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L, T_R=T_R,

@@ -645,6 +645,11 @@ _check_dps = check_dps           # the one check lives in .backends
 
 
 def _public(model, ch, omega, mu_L, mu_R, T_e, T_L, T_R, which, dps=None, backend="auto"):
+    # energy-dependent leads (symehp.leads): no closed form, the energy quadrature of
+    # .lead_spectra (imported here: it depends on nothing in this module)
+    from .lead_spectra import has_energy_dependent_leads, public_spectra
+    if has_energy_dependent_leads(model):
+        return public_spectra(model, ch, omega, mu_L, mu_R, T_e, T_L, T_R, which, dps, backend)
     numeric = numeric_model(model)
     expansion = pole_expansion(numeric)
     ch = _channel(ch)
