@@ -13,6 +13,7 @@ from .self_energy import ehp_self_energy
 from .spectra import ehp_dos, emission_spectrum
 from .stats import bose, fermi, x_bose
 from .transmission import transmission
+from .lead_spectra import lead_spectra
 
 __all__ = ["ehp_dos", "emission_spectrum", "ehp_self_energy", "energy_current",
            "particle_current", "transport", "mode_occupation", "ModeOccupation",
