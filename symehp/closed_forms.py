@@ -547,24 +547,47 @@ def fermi_pole_set(n, dps=DPS):
     SymPy Floats of ``dps`` digits: ``f(x; T) ~ 1/2 - sum_j r_j T [1/(x - i xi_j T) +
     1/(x + i xi_j T)]`` (:mod:`symehp.numeric.fermi_poles`, which holds the error bound).
 
-    From the eigensystem of the ``2n x 2n`` tridiagonal matrix with off-diagonal
-    ``1/(2 sqrt((2m-1)(2m+1)))`` in mpmath at ``dps`` digits (``xi = 1/b``,
-    ``r = v_0^2/(4 b^2)`` for its positive eigenvalues ``b``), ascending in ``xi``.
+    ``xi_j = 1/b_j`` for the positive eigenvalues ``b_j`` of the ``2n x 2n`` tridiagonal
+    matrix with zero diagonal and off-diagonal ``beta_m = 1/(2 sqrt((2m-1)(2m+1)))``, and
+    ``r_j = v_0^2 / (4 b_j^2)`` with ``v_0`` the first component of the unit eigenvector.
+    The eigenvalues from SciPy (double precision) are refined by Newton's method on the
+    characteristic polynomial ``chi`` (the monic three-term recurrence, a Sturm sequence)
+    in mpmath at ``dps + 10`` digits, and ``v_0^2 = chi^(1)(b) / chi'(b)`` with
+    ``chi^(1)`` the characteristic polynomial of the matrix without its first row and
+    column: O(n^2) operations, where a dense eigensolver at this precision costs O(n^3)
+    and minutes (and the eigenvector's own recurrence is unstable).
     """
+    from .numeric.fermi_poles import fermi_poles
     n = int(n)
     if n < 1:
         raise ParameterError(f"n_poles must be a positive integer, got {n}")
+    start, _ = fermi_poles(n)
+    xi, r = [], []
     with mp.workdps(dps + 10):
         size = 2 * n
-        mat = mp.zeros(size, size)
-        for m in range(1, size):
-            off = 1 / (2 * mp.sqrt((2 * m - 1) * (2 * m + 1)))
-            mat[m - 1, m] = mat[m, m - 1] = off
-        values, vectors = mp.eigsy(mat)
-        pairs = sorted(((values[i], vectors[0, i]) for i in range(size) if values[i] > 0),
-                       key=lambda item: -item[0])
-        xi = [sp.Float(1 / b, dps) for b, _ in pairs]
-        r = [sp.Float(v * v / (4 * b * b), dps) for b, v in pairs]
+        beta2 = [mp.mpf(1) / (4 * (2 * m - 1) * (2 * m + 1)) for m in range(1, size)]  # beta_m^2
+
+        def chi(b, first):
+            # monic chi_k(b) = b chi_{k-1} - beta_{k-1}^2 chi_{k-2} over rows first .. size-1
+            c_prev, c = mp.mpf(0), mp.mpf(1)
+            d_prev, d = mp.mpf(0), mp.mpf(0)
+            for k in range(first, size):
+                back = beta2[k - 1] if k > first else mp.mpf(0)
+                c_prev, c, d_prev, d = c, b * c - back * c_prev, d, c + b * d - back * d_prev
+            return c, d
+
+        for x0 in start:
+            b = 1 / mp.mpf(float(x0))
+            for _ in range(100):
+                value, slope = chi(b, 0)
+                step = value / slope
+                b -= step
+                if abs(step) <= abs(b) * mp.mpf(10) ** (-(dps + 8)):
+                    break
+            _, slope = chi(b, 0)
+            minor, _ = chi(b, 1)
+            xi.append(sp.Float(1 / b, dps))
+            r.append(sp.Float(minor / slope / (4 * b * b), dps))
     return xi, r
 
 

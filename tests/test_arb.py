@@ -84,3 +84,30 @@ def test_arb_pair_sums_equal_the_mpmath_ones(monkeypatch):
         scale = max(abs(x) for x in b)
         assert scale > 0
         assert max(abs(x - y) for x, y in zip(a, b)) <= mp.mpf("1e-28") * scale
+
+
+def test_two_temperature_emission_at_dps_equals_the_double_closed_form():
+    """``Pi^<`` at ``T_L != T_R`` with ``dps=``: the Fermi pole sums in Arb (pole count set
+    by evaluating their error at 10^-(dps + 10)) against the double-precision pole sums
+    of the spectra (1e-12 of the peak: the double route's own accuracy)."""
+    model = symehp.two_level(0.3, -0.2, 0.1, 0.15, 0.05, 0.4, 0.01)
+    kw = dict(mu_L=0.25, mu_R=-0.25, T_L=0.1, T_R=0.2)
+    w = np.array([-0.5, 0.0, 0.3, 0.9])
+    for ch in ("LR", "RL"):
+        precise_values = np.asarray(symehp.emission_spectrum(model, ch, w, dps=30, **kw),
+                                    complex)
+        double = symehp.emission_spectrum(model, ch, w, **kw)
+        assert np.abs(precise_values - double).max() <= 1e-12 * np.abs(double).max()
+
+
+@pytest.mark.slow          # ~10 s: the mpmath energy quadrature at 30 digits, two nodes
+def test_two_temperature_emission_at_dps_equals_the_mpmath_quadrature(monkeypatch):
+    """The same against the 30-digit energy quadrature it replaced: 1e-28 relative."""
+    model = symehp.two_level(0.3, -0.2, 0.1, 0.15, 0.05, 0.4, 0.01)
+    kw = dict(mu_L=0.25, mu_R=-0.25, T_L=0.1, T_R=0.2, dps=30)
+    w = [0.5, 0.0]
+    poles = np.ravel(symehp.emission_spectrum(model, "LR", w, **kw))
+    monkeypatch.setattr(precise, "ARB_PAIR_SUMS", False)
+    quad = np.ravel(symehp.emission_spectrum(model, "LR", w, **kw))
+    for a, b in zip(poles, quad):
+        assert abs(a - b) <= mp.mpf("1e-28") * abs(b)

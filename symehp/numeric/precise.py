@@ -13,7 +13,10 @@ couplings), and for every pole pair the second divided difference of
 Removable singularities are taken as exact limits (polygamma derivatives)
 when the points coincide to within the guard digits; otherwise the guard
 digits absorb the cancellation.  ``Pi^<`` at unequal electrode temperatures
-is an mpmath quadrature over energy.  Use this path when double precision
+takes the Fermi pole sums of :func:`.spectra._emission_two_t` in Arb, with the pole
+count set for ``10^-(dps + GUARD/2)`` (:func:`_emission_poles_arb`); an mpmath energy
+quadrature where python-flint is missing, an electrode is at ``T = 0`` or a level
+is decoupled.  Use this path when double precision
 cancels: tiny spectra near equilibrium, near-resonance, or as a reference.
 It is slow (pure Python): meant for single points, not sweeps.
 """
@@ -276,9 +279,141 @@ def _spectra(exp, model, ch, w, mu_L, mu_R, T_L, T_R, dps, emission):
         return +dos, None
     if equal_t:
         less = mp.matrix((less / (2 * mp.pi)).tolist())
+    elif _flint is not None and ARB_PAIR_SUMS and t_a > 0 and t_b > 0 and len(poles) == 2 * model.N:
+        less = _emission_poles_arb(exp, ch, w, mu_a, mu_b, t_a, t_b, dps)
     else:
         less = _emission_quad(model, ch, w, mu_a, mu_b, t_a, t_b, poles)
     return +dos, +less
+
+
+_POLE_SETS = {}
+
+
+def _fermi_pole_set(x_max, digits):
+    """Fermi poles ``xi_j`` and residues ``r_j`` (``acb``, the working precision) with
+    ``|f - f_N| <= 10^-digits`` on ``|x| <= x_max`` (``x`` in units of T).
+
+    The pole count is found by evaluating the error: N starts at the double-precision
+    rule for the window and grows by a quarter until the largest error over 400 points
+    of ``[0, x_max]`` (and their mirror, ``f_N - 1/2`` being odd) is below the target;
+    ``|f - f_N|`` grows monotonically with ``|x|`` beyond the rounding level
+    (:mod:`.fermi_poles`), so the sampled maximum is that of the window.
+    """
+    from ..closed_forms import fermi_pole_set
+    # windows rounded up to a ladder of ratio 5/4, so that the nodes of a current share
+    # a few pole sets (each checked once)
+    x_max = mp.mpf(1.25) ** mp.ceil(mp.log(max(x_max, 1)) / mp.log(1.25))
+    found = _POLE_SETS.get(("window", float(x_max), digits, mp.mp.prec))
+    if found is not None:
+        return found
+    n = max(20, int(mp.ceil(mp.sqrt(x_max / mp.mpf("0.05")))))
+    target = mp.mpf(10) ** (-digits)
+    while True:
+        key = (n, mp.mp.prec)
+        if key not in _POLE_SETS:
+            xi, r = fermi_pole_set(n, dps=mp.mp.dps)
+            _POLE_SETS[key] = ([mp.mpf(str(x)) for x in xi], [mp.mpf(str(v)) for v in r])
+        xi, r = _POLE_SETS[key]
+        worst = mp.mpf(0)
+        for i in range(1, 401):
+            x = x_max * i / 400
+            f_n = mp.mpf(0.5) - mp.fsum(2 * rj * x / (x * x + xj * xj) for xj, rj in zip(xi, r))
+            worst = max(worst, abs(f_n - 1 / (mp.exp(x) + 1)))
+        if worst <= target:
+            found = _POLE_SETS[("window", float(x_max), digits, mp.mp.prec)] = (xi, r)
+            return found
+        n += max(4, n // 4)
+
+
+def _emission_poles_arb(exp, ch, w, mu_a, mu_b, t_a, t_b, dps):
+    """``Pi^<`` at ``T_a != T_b`` (both > 0) with the Fermi pole sums, in Arb (K x K
+    ``mpmath.matrix``): the construction of :func:`.spectra._emission_two_t` at the
+    working precision.  The window and the pole sums' accuracy are set for
+    ``10^-(dps + GUARD/2)`` of the kernel's integral: ``X = max(c max(T_a, T_b), |d| + c
+    T_a)`` with ``c = (dps + GUARD/2) ln 10``, and the pole count of
+    :func:`_fermi_pole_set`.  Coincident points (``|p - w - q|`` or ``|u - z|`` within
+    the guard digits) take the derivative of ``Psi``.
+    """
+    digits = dps + GUARD // 2
+    tiny = mp.mpf(10) ** (-digits)
+    c_tail = digits * mp.log(10)
+    d = w - (mu_a - mu_b)
+    window = max(c_tail * max(t_a, t_b), abs(d) + c_tail * t_a)
+    sets = [(t_b, 1, _fermi_pole_set(window / t_b, digits)),
+            (t_a, -1, _fermi_pole_set(window / t_a, digits))]
+    # the equal-temperature part at T_a
+    _, first = _spectra_arb(exp, ch, w, mu_a, mu_b, t_a, tiny)
+    ctx = _flint.ctx
+    saved = ctx.prec
+    ctx.prec = mp.mp.prec
+    try:
+        poles, traces, _ = _arb_model(exp, (ch.alpha, ch.beta))
+        family = [int(x) for x in exp.family]
+        k = exp.K
+        i_unit, pi = _flint.acb(0, 1), _flint.acb.pi()
+        wa, mua, Ta = _acb(w), _acb(mu_a), _acb(t_a)
+        centre = _acb(w + mu_b)
+        lower_end = _acb(w + mu_b - window)
+        scale = {s: _flint.acb(s) / (2 * i_unit * pi * Ta) for s in (-1, 1)}
+
+        def psi(u, s):
+            return ((0.5 + scale[s] * (u - mua)).digamma() + s * i_unit * pi / 2
+                    - (u - lower_end).log())
+
+        def psi_prime(u, s):
+            return (0.5 + scale[s] * (u - mua)).polygamma(_flint.acb(1)) * scale[s] - 1 / (
+                u - lower_end)
+
+        zs = []                                     # (z, family, weight)
+        for T_c, sign, (xi, r) in sets:
+            Tc = _acb(T_c)
+            for xj, rj in zip(map(_acb, xi), map(_acb, r)):
+                for s in (-1, 1):
+                    zs.append((centre + s * i_unit * xj * Tc, s, sign * rj * Tc))
+        psi_z = [psi(z, s) for z, s, _ in zs]
+
+        tiny_arb = _to_arb(tiny)
+
+        def first_dd(u, pu, s_u, j):
+            z, s_z, _ = zs[j]
+            gap = u - z
+            if s_z == s_u and gap.abs_upper() <= tiny_arb:
+                return psi_prime(u, s_u)
+            return (pu - psi_z[j]) / gap
+
+        def u_sum(u, s_u):
+            pu = psi(u, s_u)
+            return pu, sum((zs[j][2] * first_dd(u, pu, s_u, j) for j in range(len(zs))),
+                           _flint.acb(0))
+
+        rows, cols = {}, {}
+        zero = _flint.acb(0)
+        out = [[zero] * k for _ in range(k)]
+        for ip, iq, tr in traces:
+            p, sq = poles[ip], wa + poles[iq]
+            if ip not in rows:
+                rows[ip] = u_sum(p, family[ip])
+            if iq not in cols:
+                cols[iq] = u_sum(sq, family[iq])
+            (pp, up), (ps, vq) = rows[ip], cols[iq]
+            if family[ip] == family[iq] and abs(_from_acb(p - sq)) <= tiny ** 0.5:
+                # p -> w + q: sum_z c_z (Psi[p, s] - Psi[s, z]) / (p - z), Psi[p, s] exact
+                if abs(_from_acb(p - sq)) <= tiny:
+                    pair = psi_prime(p, family[ip])
+                else:
+                    pair = (pp - ps) / (p - sq)
+                y = sum((zs[j][2] * (pair - first_dd(sq, ps, family[iq], j)) / (p - zs[j][0])
+                         for j in range(len(zs))), zero)
+            else:
+                y = (up - vq) / (p - sq)
+            for m in range(k):
+                for n in range(k):
+                    out[m][n] += tr[m][n] * y
+        two_pi = 2 * pi
+        corr = mp.matrix([[_from_acb(v / two_pi) for v in row] for row in out])
+    finally:
+        ctx.prec = saved
+    return first + corr
 
 
 def _trace(mat):
