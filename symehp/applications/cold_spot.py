@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..numeric import transport
-from ..numeric._args import real_array
+from ..numeric._args import real_array, real_scalar
 
 __all__ = ["ColdSpot", "cold_spot"]
 
@@ -86,11 +86,11 @@ def cold_spot(model, *, T_e, T_ph, mu=0.0, rtol=1e-10):
     -------
     ColdSpot
     """
-    T_e = float(real_array(T_e, "T_e", nonnegative=True))
+    T_e = real_scalar(T_e, "T_e", nonnegative=True)
     if T_e <= 0:
         raise ParameterError(f"T_e must be > 0 (a temperature), got {T_e!r}")
     T_ph = real_array(T_ph, "T_ph", nonnegative=True)
-    mu = float(real_array(mu, "mu"))
+    mu = real_scalar(mu, "mu")
     res = transport(model, mu_L=mu, mu_R=mu, T_e=T_e, T_ph=T_ph, rtol=rtol)
     J, I = np.asarray(res.J), np.asarray(res.I)
     near = np.abs(T_ph - T_e) < _LIMIT_STEP * T_e

@@ -32,7 +32,7 @@ from scipy.optimize import brentq
 from ..errors import ParameterError
 from ..model import two_level
 from ..numeric import mode_occupation, transport
-from ..numeric._args import real_array
+from ..numeric._args import numeric_model, real_array, real_scalar
 
 __all__ = ["FIG2", "GEOMETRIES", "fig2_model", "BiasResponse", "bias_response",
            "instability_bias"]
@@ -115,10 +115,15 @@ def instability_bias(model, *, T_e, T_ph, mode=0, V_max=None, points=201):
     :func:`scipy.optimize.brentq` (to ~1e-12).  Returns None when the damping
     stays positive on the interval (no current-driven instability there).
     """
-    numeric = model.numeric()
-    V_max = 4 * float(np.max(numeric.omega)) if V_max is None else float(V_max)
+    numeric = numeric_model(model)
+    T_e = real_scalar(T_e, "T_e", nonnegative=True)
+    T_ph = real_scalar(T_ph, "T_ph", nonnegative=True)
+    V_max = (4 * float(np.max(numeric.omega)) if V_max is None
+             else real_scalar(V_max, "V_max"))
     if not V_max > 0:
         raise ParameterError(f"V_max must be > 0, got {V_max!r}")
+    if isinstance(points, bool) or not isinstance(points, (int, np.integer)) or points < 2:
+        raise ParameterError(f"points must be an integer >= 2, got {points!r}")
     grid = np.linspace(0.0, V_max, int(points))
     damp = _damping(model, grid, T_e, T_ph, mode)
     bad = np.flatnonzero(damp <= 0)
@@ -150,8 +155,8 @@ def bias_response(model, V, *, T_e, T_ph, mode=0, rtol=1e-10, progress=None):
     BiasResponse
     """
     V = real_array(V, "V")
-    T_e = float(real_array(T_e, "T_e", nonnegative=True))
-    T_ph = float(real_array(T_ph, "T_ph", nonnegative=True))
+    T_e = real_scalar(T_e, "T_e", nonnegative=True)
+    T_ph = real_scalar(T_ph, "T_ph", nonnegative=True)
     res = transport(model, mu_L=V / 2, mu_R=-V / 2, T_e=T_e, T_ph=T_ph, rtol=rtol,
                     progress=progress)
     occ = mode_occupation(model, mode, mu_L=V / 2, mu_R=-V / 2, T_e=T_e, T_ph=T_ph,

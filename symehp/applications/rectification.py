@@ -21,7 +21,7 @@ import numpy as np
 
 from ..errors import ParameterError
 from ..numeric import energy_current
-from ..numeric._args import real_array
+from ..numeric._args import real_array, real_scalar
 
 __all__ = ["Rectification", "rectification"]
 
@@ -78,15 +78,15 @@ def rectification(model, *, T0, dT, mu_L=0.0, mu_R=0.0, rtol=1e-10, progress=Non
         ``J_forward`` (``T_e = T0 + dT``, ``T_ph = T0``), ``J_backward``
         (swapped) and ``asymmetry = (J_f + J_b)/(J_f - J_b)``.
     """
-    T0 = float(real_array(T0, "T0", nonnegative=True))
+    T0 = real_scalar(T0, "T0", nonnegative=True)
     if T0 <= 0:
         raise ParameterError(f"T0 must be > 0 (a temperature), got {T0!r}")
     dT = real_array(dT, "dT")
     if np.any(T0 + dT < 0):
         raise ParameterError(f"dT must keep T0 + dT >= 0; got dT = {dT[T0 + dT < 0].ravel()[:3]} "
                              f"with T0 = {T0}")
-    mu_L = float(real_array(mu_L, "mu_L"))
-    mu_R = float(real_array(mu_R, "mu_R"))
+    mu_L = real_scalar(mu_L, "mu_L")
+    mu_R = real_scalar(mu_R, "mu_R")
     hot = T0 + dT
     # one call for both directions: the stacked axis 0 is (forward, backward)
     t_e = np.stack([hot, np.full_like(hot, T0)])

@@ -55,6 +55,17 @@ def _kind_error(name, what):
     return ParameterError(f"{name} must be a real number or array, got {what}")
 
 
+def real_scalar(value, name, *, nonnegative=False):
+    """``value`` as one float, checked as :func:`real_array` does, and a single number:
+    an array of any other shape is a ``ParameterError`` naming ``name`` (for arguments
+    that do not broadcast)."""
+    arr = real_array(value, name, nonnegative=nonnegative)
+    if arr.ndim != 0:
+        raise ParameterError(f"{name} must be a single number here (it does not broadcast), "
+                             f"got an array of shape {arr.shape}")
+    return float(arr)
+
+
 def real_array(value, name, *, nonnegative=False):
     """``value`` as a float array, checked.
 

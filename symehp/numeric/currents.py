@@ -275,6 +275,9 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
         Arrays of the broadcast shape of the parameters.
     """
     engine = resolve(backend, dps)
+    if rtol is not None and (isinstance(rtol, bool) or not (
+            isinstance(rtol, (int, float)) and 1e-14 <= rtol < 1)):
+        raise ParameterError(f"rtol must be a number in [1e-14, 1), got {rtol!r}")
     if getattr(model, "energy_dependent", False):
         # energy-dependent leads (symehp.leads): the general route, energy quadratures of
         # the spectra at every frequency node (no closed form, no dps= yet)
