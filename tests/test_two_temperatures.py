@@ -270,3 +270,16 @@ def test_symbolic_two_temperature_form_against_the_quadrature():
     _, reference, _ = S._quadrature(expansion, ("L", "R"), *args, dos=False)
     assert abs(value - reference.ravel()[0]) <= 1e-13 * abs(reference.ravel()[0])
     assert abs(value - numeric.ravel()[0]) <= 1e-13 * abs(reference.ravel()[0])
+
+
+def test_a_chunk_mixing_equal_and_unequal_temperatures():
+    """One vectorized call with equal-temperature, unequal-temperature and T = 0 points
+    (the slow route's batches then hold nodes of both kinds): each point equals its own
+    call (found by CI: the batch's rescale was handed only the unequal-temperature nodes)."""
+    kw = dict(mu_L=np.array([0.6, 0.2, 0.4]), mu_R=-0.6, T_L=np.array([0.05, 0.08, 0.0]),
+              T_R=np.array([0.05, 0.03, 0.0]), T_ph=0.05)
+    together = symehp.transport(TWO, **kw)
+    for i in range(3):
+        alone = symehp.transport(TWO, mu_L=kw["mu_L"][i], mu_R=-0.6, T_L=kw["T_L"][i],
+                                 T_R=kw["T_R"][i], T_ph=0.05)
+        assert together.J[i] == pytest.approx(alone.J, rel=1e-10, abs=1e-10 * abs(together.J).max())

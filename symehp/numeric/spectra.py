@@ -593,8 +593,13 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
                 part = tuple(x[sel][poles_ok] for x in (omega, mu_a, mu_b, T_a, T_b))
                 sub_scale = None if scale is None else np.broadcast_to(scale, shape)[sel]
                 if rescale is not None:
-                    again = np.broadcast_to(rescale(np.where(bad_dos[..., None, None], 0.0,
-                                                             dos[sel])), sub_scale.shape)
+                    # every point's Lambda (the equal-temperature ones included), those
+                    # whose closed form cancels left out
+                    full = dos.copy()
+                    block = full[sel]
+                    block[bad_dos] = 0.0
+                    full[sel] = block
+                    again = np.broadcast_to(rescale(full), shape)[sel]
                     sub_scale = again if sub_scale is None else np.maximum(sub_scale, again)
                 if sub_scale is not None:
                     sub_scale = sub_scale[poles_ok]
