@@ -92,3 +92,20 @@ def test_public_entry_points_take_the_lead_route():
     assert symehp.particle_current(user, **kw) == direct.I
     with pytest.raises(ParameterError, match="dps"):
         symehp.transport(user, dps=20, **kw)
+
+
+def test_mode_occupation_takes_the_lead_route():
+    """``mode_occupation`` with an energy-dependent lead: the spectra at Omega from the
+    lead route; a constant user Sigma = -i Gamma/2 gives the wide-band closed form's n,
+    damping and emission (1e-9: the energy quadratures' target is well below)."""
+    sigma_l = leads.self_energy(lambda e: np.full((len(e), 1, 1), -0.1j))
+    user = symehp.Junction([[0.3]], lead_L=sigma_l, gamma_R=[[0.1]], M=[[0.1]], omega=1.0,
+                           gamma_ph=0.05)
+    wide = symehp.Junction([[0.3]], [[0.2]], [[0.1]], [[0.1]], 1.0, 0.05)
+    kw = dict(mu_L=np.array([0.2, 0.6]), mu_R=-0.6, T_e=0.05, T_ph=0.03)
+    got, ref = symehp.mode_occupation(user, **kw), symehp.mode_occupation(wide, **kw)
+    np.testing.assert_allclose(got.n, ref.n, rtol=1e-9)
+    np.testing.assert_allclose(got.damping, ref.damping, rtol=1e-9)
+    np.testing.assert_allclose(got.emission, ref.emission, rtol=1e-9)
+    with pytest.raises(ParameterError, match="dps"):
+        symehp.mode_occupation(user, dps=20, **kw)

@@ -360,7 +360,8 @@ def test_junction_with_chain_leads():
 def test_functions_without_lead_support_say_so():
     jn = _junction(lead_L=leads.chain(1.0, coupling=[0.5, 0.0]), gamma_R=GR2)
     kw = dict(mu_L=0.4, mu_R=-0.4, T_e=0.05, T_ph=0.05)
-    # (the currents take the lead route: tests/test_lead_currents.py)
-    for call in (lambda: symehp.mode_occupation(jn, **kw),):
+    # (the currents and the mode occupation take the lead route: test_lead_currents.py)
+    kw.pop("T_ph")
+    for call in (lambda: symehp.ehp_self_energy(jn, "LR", 0.3, **kw),):
         with pytest.raises(ModelError, match="needs wide-band electrodes.*energy-dependent lead"):
             call()

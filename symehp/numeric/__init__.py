@@ -11,7 +11,7 @@ from .currents import (ChannelMapping, TransportResult, energy_current, particle
 from .occupation import ModeOccupation, mode_occupation
 from .self_energy import ehp_self_energy
 from .spectra import ehp_dos, emission_spectrum
-from .stats import bose, fermi, x_bose
+from .distributions import bose, fermi, x_bose
 from .transmission import transmission
 from .lead_spectra import lead_spectra
 

@@ -91,15 +91,26 @@ def _effective_temperature(omega, n):
     return np.where(n > 0, t, 0.0)
 
 
-def _parts(numeric, mode, arrays):
-    """Per-channel damping and emission of ``mode`` (double precision)."""
+def _parts(numeric, mode, arrays, leads=False):
+    """Per-channel damping and emission of ``mode`` (double precision); ``leads``: the
+    model has an energy-dependent lead, so the spectra are the energy quadratures of
+    :mod:`.lead_spectra`."""
     mu_L, mu_R, T_L, T_R, T_ph = arrays
-    expansion = pole_expansion(numeric)
     omega = float(numeric.omega[mode])
     w = np.full(mu_L.shape, omega)
     damping_parts, emission_parts = {}, {}
+    if leads:
+        from .lead_spectra import channel_spectra as lead_channel_spectra
+
+        def spectra(ch):
+            return lead_channel_spectra(numeric, ch, w, mu_L, mu_R, T_L, T_R)[:2]
+    else:
+        expansion = pole_expansion(numeric)
+
+        def spectra(ch):
+            return channel_spectra(expansion, ch, w, mu_L, mu_R, T_L, T_R)
     for ch in CHANNELS:
-        dos, pi_less = channel_spectra(expansion, ch, w, mu_L, mu_R, T_L, T_R)
+        dos, pi_less = spectra(ch)
         damping_parts[ch.name] = np.real(dos[..., mode, mode])
         emission_parts[ch.name] = np.real(pi_less[..., mode, mode])
     gamma_ph = 2 * omega * float(numeric.gamma_ph[mode])      # Gamma_ph,kk(Omega_k)
@@ -221,13 +232,17 @@ def mode_occupation(model: Junction | NumericJunction, mode: int = 0, *, mu_L: A
     ``T_eff = T_ph``.  If ``gamma_ph = 0`` too, nothing damps the mode and
     :class:`~symehp.errors.ModelError` is raised.
     """
-    numeric = numeric_model(model)
+    leads = bool(getattr(model, "energy_dependent", False))
+    numeric = numeric_model(model, energy_dependent_leads=leads)
     if not isinstance(mode, (int, np.integer)) or isinstance(mode, bool) or not 0 <= mode < numeric.K:
         raise ParameterError(f"mode must be an integer in [0, {numeric.K - 1}], got {mode!r}")
     if unstable not in ("raise", "flag"):
         raise ParameterError(f"unstable must be 'raise' or 'flag', got {unstable!r}")
     dps = _check_dps(dps)
     resolve(backend, dps)
+    if leads and dps is not None:
+        raise ParameterError("dps: not available for energy-dependent leads (their spectra "
+                             "are energy quadratures in double precision)")
     mu_L = real_array(mu_L, "mu_L")
     mu_R = real_array(mu_R, "mu_R")
     T_ph = real_array(T_ph, "T_ph", nonnegative=True)
@@ -237,7 +252,7 @@ def mode_occupation(model: Junction | NumericJunction, mode: int = 0, *, mu_L: A
     omega = float(numeric.omega[mode])
     arrays = (mu_L, mu_R, T_L, T_R, T_ph)
     if dps is None:
-        damping_parts, emission_parts = _parts(numeric, mode, arrays)
+        damping_parts, emission_parts = _parts(numeric, mode, arrays, leads)
         damping = sum(damping_parts.values())
         emission = sum(emission_parts.values())
     else:
