@@ -198,8 +198,6 @@ FIXED = [
      Bad("x-string", {"x": "0.3"}, ("x",)), "accepted: parsed"),
     ("fermi-nan", numeric.fermi, None, dict(x=0.3, T=0.1),
      Bad("x-nan", {"x": np.nan}, ("x",)), "accepted: nan"),
-]
-GAPS = [
     ("exceptional_point-n_scan", symehp.exceptional_point, None, contract._EQ9,
      Bad("n_scan", {"n_scan": 1.5}, ("n_scan",)), "accepted"),
     ("two_mode_dynamics-V-boolean", symehp.two_mode_dynamics, None, dict(V=0.3, **contract._EQ9),
@@ -210,6 +208,7 @@ GAPS = [
      dict(energy=0.1, omega=0.3), Bad("energy-nan", {"energy": np.nan}, ("energy",)),
      "accepted: nan (and a RuntimeWarning)"),
 ]
+GAPS = []          # none known today; a new one goes here, and into FIXED once fixed
 
 
 @pytest.mark.parametrize("fn, model, base, case", [

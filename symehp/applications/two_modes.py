@@ -73,8 +73,13 @@ def _params(Omega, delta, gamma, a, b, c):
 
 def _bias(V):
     """V as an array (float, or complex to probe the complex EP), all finite."""
-    arr = np.asarray(V)
-    if arr.dtype.kind not in "biufc":
+    if isinstance(V, (bool, np.bool_)):
+        raise ParameterError(f"V must be a number or an array of numbers, got {V!r}")
+    try:
+        arr = np.asarray(V)
+    except ValueError as exc:                 # ragged nested sequences
+        raise ParameterError(f"V must be a rectangular array of numbers: {exc}") from None
+    if arr.dtype.kind not in "iufc":
         raise ParameterError(f"V must be numeric, got dtype {arr.dtype}")
     arr = arr if arr.dtype.kind == "c" else arr.astype(float)
     if not np.all(np.isfinite(arr)):
@@ -275,6 +280,8 @@ def exceptional_point(*, Omega, delta, gamma, a, b, c, v_range=None, n_scan=801)
     Eq. (9)'s ``(Omega + i gamma)^2`` is kept as printed (opposite sign of Im
     to symehp's D^r convention).
     """
+    if isinstance(n_scan, bool) or not isinstance(n_scan, (int, np.integer)) or n_scan < 3:
+        raise ParameterError(f"n_scan must be an integer >= 3, got {n_scan!r}")
     p = _params(Omega, delta, gamma, a, b, c)
     roots = _ep_roots(p)
     scale = float(np.max(np.abs(roots))) if roots.size else 1.0

@@ -70,9 +70,14 @@ class CompiledKernel:
         if missing or extra:
             raise ParameterError(
                 f"kernel parameters: missing {missing or 'none'}, unexpected {sorted(extra) or 'none'}")
-        args = [np.asarray(energy, float), np.asarray(omega, float)]
-        args += [np.asarray(params[str(s)], float) for s in self.params]
-        shape = np.broadcast_shapes(*(a.shape for a in args))
+        from ._args import real_array
+        args = [real_array(energy, "energy"), real_array(omega, "omega")]
+        args += [real_array(params[str(s)], str(s)) for s in self.params]
+        try:
+            shape = np.broadcast_shapes(*(a.shape for a in args))
+        except ValueError:
+            raise ParameterError("energy, omega and the kernel parameters must broadcast "
+                                 f"together, got shapes {[a.shape for a in args]}") from None
         k = self.expr.rows
         values = self.func(*args)
         out = np.empty(shape + (k, k), dtype=complex)
