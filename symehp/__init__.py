@@ -48,7 +48,7 @@ __all__ = [
     "two_mode_dynamics", "exceptional_point", "eq9_coefficients",
     # symbolic model and layers
     "Junction", "NumericJunction", "two_level", "Channel", "CHANNELS", "channel",
-    "ehp", "greens", "modes", "symbols", "verify",
+    "ehp", "greens", "leads", "modes", "symbols", "verify",
     # numbers
     "ehp_dos", "emission_spectrum", "ehp_self_energy", "energy_current", "particle_current",
     "transport", "transmission",
