@@ -5,7 +5,7 @@ Model: the paper's two-level model (eps1 = 0.5, eps2 = -0.5, gamma1 = gamma2 =
 T_e = T_ph = 0.05: one ``symehp.transport(..., dps=30)`` call.
 
 * baseline: the same call with the digamma and polygamma of mpmath and the pair
-  sums in mpmath (main before python-flint: ``symehp.numeric.precise._flint = None``),
+  sums in mpmath (main before python-flint: ``symehp.numeric.mp.spectra._flint = None``),
   the same J;
 * Arb polygamma: python-flint's ``acb.digamma`` / ``acb.polygamma`` for those, the
   pair sums still in mpmath (``precise.ARB_PAIR_SUMS = False``);
@@ -24,7 +24,8 @@ import time
 import mpmath as mp
 
 import symehp
-from symehp.numeric import poles, precise
+from symehp.numeric import poles
+from symehp.numeric.mp import spectra as precise
 from _common import machine, machine_line, write_section
 
 SECTION = "High precision: dps= with Arb's polygamma (bench_precise.py)"

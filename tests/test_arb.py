@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import symehp
-from symehp.numeric import precise
+from symehp.numeric.mp import spectra as precise
 
 pytestmark = pytest.mark.skipif(precise._flint is None, reason="python-flint not installed")
 

@@ -179,3 +179,15 @@ def test_shared_results_are_keyed_on_the_engine_that_runs(monkeypatch):
     monkeypatch.setattr(backends, "_NUMBA", not backends.numba_available())
     symehp.energy_current(model, **args)
     assert calls == ["auto"]                                                  # recomputed
+
+
+def test_the_dps_path_is_one_package_with_its_former_names():
+    """``dps=`` goes through ``backends.precise_engine()`` (the package ``numeric.mp``); the
+    former module names are the same module objects, so patching either patches both."""
+    import importlib
+    from symehp.numeric import backends
+    from symehp.numeric.mp import currents, spectra
+    engine = backends.precise_engine()
+    assert engine.spectra_mp is spectra.spectra_mp and engine.transport_mp is currents.transport_mp
+    assert importlib.import_module("symehp.numeric.precise") is spectra
+    assert importlib.import_module("symehp.numeric.precise_currents") is currents

@@ -32,7 +32,9 @@ import symehp
 # object has one description and every cross-reference one target.
 
 #: command-line front ends: documented by ``symehp --help``, not here
-_NOT_MODULES = {"symehp.__main__", "symehp.cli", "symehp.cli_current", "symehp.quickstart"}
+_NOT_MODULES = {"symehp.__main__", "symehp.cli", "symehp.cli_current", "symehp.quickstart",
+                # former names of symehp.numeric.mp.spectra / .currents (the same modules)
+                "symehp.numeric.precise", "symehp.numeric.precise_currents"}
 
 #: members left out of the pages, each with the reason
 _NOT_DOCUMENTED: set[str] = set()

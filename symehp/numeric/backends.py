@@ -24,7 +24,7 @@ import numpy as np
 
 from ..errors import ParameterError
 
-__all__ = ["BACKENDS", "resolve", "numba_available", "check_dps"]
+__all__ = ["BACKENDS", "resolve", "numba_available", "check_dps", "precise_engine"]
 
 #: the values ``backend=`` accepts
 BACKENDS = ("auto", "numpy", "numba")
@@ -81,3 +81,10 @@ def kernels():
     """The compiled kernels module (:mod:`._numba_kernels`), imported on first use."""
     from . import _numba_kernels
     return _numba_kernels
+
+
+def precise_engine():
+    """The ``dps=`` path (:mod:`symehp.numeric.mp`), imported on first use: the one place
+    the double-precision layer hands a ``dps=`` call over."""
+    from . import mp
+    return mp

@@ -28,7 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from ..ehp import CHANNELS
-from .backends import resolve
+from .backends import precise_engine, resolve
 from .breakpoints import (CUTOFF_TAILS as _CUTOFF_TAILS, frequency_edges as _edges,
                           refined_edges as _refined_edges, resonance_points as _resonance_points)
 from .poles import pole_expansion
@@ -288,9 +288,8 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
         return lead_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
                               T_R=T_R, rtol=rtol)
     if engine == "mpmath":
-        from .precise_currents import transport_mp
-        return transport_mp(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L, T_R=T_R,
-                            dps=dps, progress=progress)
+        return precise_engine().transport_mp(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e,
+                                             T_L=T_L, T_R=T_R, dps=dps, progress=progress)
     numeric = numeric_model(model)
     expansion = pole_expansion(numeric)
     warn_rtol = None

@@ -33,7 +33,7 @@ from ..ehp import CHANNELS
 from ..errors import ModeInstabilityError, ModelError, ParameterError, ValidityWarning
 from ..model import Junction, NumericJunction
 from .poles import pole_expansion
-from .backends import check_dps as _check_dps, resolve
+from .backends import check_dps as _check_dps, precise_engine, resolve
 from .results import ChannelMapping
 from .spectra import channel_spectra
 from .stats import bose
@@ -256,8 +256,7 @@ def mode_occupation(model: Junction | NumericJunction, mode: int = 0, *, mu_L: A
         damping = sum(damping_parts.values())
         emission = sum(emission_parts.values())
     else:
-        from .precise_currents import occupation_parts_mp
-        damping_parts, emission_parts, damping, emission = occupation_parts_mp(
+        damping_parts, emission_parts, damping, emission = precise_engine().occupation_parts_mp(
             numeric, mode, arrays, dps)
     _check_coupled(numeric, mode, damping_parts)
 

@@ -1,7 +1,7 @@
 """What the currents of Eq. (8) return: per-channel mappings and the result record.
 
 Shared by every engine (:mod:`.currents` for double precision, NumPy or numba;
-:mod:`.precise_currents` for mpmath), so neither imports the other for them.
+:mod:`.mp.currents` for mpmath), so neither imports the other for them.
 """
 
 from __future__ import annotations

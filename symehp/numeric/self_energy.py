@@ -84,7 +84,7 @@ def channel_self_energy(expansion, key, omega, mu_a, mu_b, T_a, T_b):
 
 def _self_energy_mp(numeric, ch, omega, mu_L, mu_R, T_L, T_R, dps):
     """One point at ``dps`` digits: the same closed form with mpmath (Arb's digamma)."""
-    from .precise import GUARD, _first, _phi
+    from .mp.spectra import GUARD, _first, _phi
     with mp.workdps(dps + GUARD):
         expansion = _expansion(numeric, backend="mpmath", dps=mp.mp.dps)
         w = mp.mpf(omega)

@@ -29,7 +29,7 @@ from .fermi_integrals import (CLOSE, analytic_radius, divided_difference, log1p_
                               mixed_difference, phi_lower)
 from .fermi_poles import MAX_POLES, fermi_poles, pole_count
 from .poles import pole_expansion
-from .backends import check_dps, resolve
+from .backends import check_dps, precise_engine, resolve
 from .quadrature import IntegrationWarning, graded_points, integrate_panels
 from .stats import fermi, x_bose
 from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
@@ -633,7 +633,7 @@ def channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R, *, emission=True
 
 def _precise(numeric, ch, omega, mu_L, mu_R, T_L, T_R, which, dps):
     """The ``dps=`` path: mpmath values in an object array of the broadcast shape."""
-    from .precise import spectra_mp
+    spectra_mp = precise_engine().spectra_mp
     arrays = broadcast_parameters(omega=omega, mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R)
     k = numeric.K
     out = np.empty(arrays[0].shape + (k, k), dtype=object)

@@ -1,0 +1,21 @@
+"""The ``dps=`` path: arbitrary precision with mpmath and Arb (python-flint).
+
+One package for everything the public functions do when given ``dps=``:
+
+* :mod:`.spectra` -- the EHP spectra of Eq. (7) in closed form at ``dps`` digits plus
+  guard digits (the digammas and, at equal temperatures, the pole-pair sums in Arb;
+  the Fermi pole sums at ``T_L != T_R``);
+* :mod:`.currents` -- the currents of Eq. (8) and the mode occupation, by mpmath's
+  frequency quadrature over those spectra.
+
+The double-precision layer reaches it through one door,
+:func:`symehp.numeric.backends.precise_engine` (imported on first use: mpmath and
+python-flint are not loaded by a double-precision call).  ``symehp.numeric.precise``
+and ``symehp.numeric.precise_currents`` are the former names of these two modules
+(the same module objects).
+"""
+
+from .currents import occupation_parts_mp, transport_mp
+from .spectra import GUARD, spectra_mp
+
+__all__ = ["spectra_mp", "transport_mp", "occupation_parts_mp", "GUARD"]
