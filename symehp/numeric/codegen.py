@@ -1,6 +1,6 @@
 """Code generation: the symbolic EHP kernel compiled into a NumPy function.
 
-The closed forms of :mod:`.spectra` need wide-band leads.  This module is the
+The closed forms of :mod:`symehp.numeric.spectra` need wide-band leads.  This module is the
 general route from the symbolic layer to numbers (PyDy-style): the SymPy
 kernel ``tr[M^m A_a(e) M^n A_b(e - w)] / (2 pi)`` of :func:`symehp.ehp.kernel`
 is lambdified once per model and channel, with one common-subexpression

@@ -9,7 +9,7 @@ Per channel ab (conventions page, with ``n_ph = n_B(w, T_ph)``):
 (electric current ``-e I``).  With ``T_L = T_R = T_e``, ``J = sum_ab J_ab`` is
 exactly Eq. (8), because then ``Pi^< = n_B(w - mu_ab, T_e) Lambda``.
 
-Numerics: the energy integrals are closed forms (:mod:`.spectra`; at equal
+Numerics: the energy integrals are closed forms (:mod:`symehp.numeric.spectra`; at equal
 electrode temperatures the mode-diagonal fast route of
 :mod:`.diagonal_spectra`, each digamma computed once); the one frequency
 integral is adaptive (nested Fejer rules, global error control), vectorized

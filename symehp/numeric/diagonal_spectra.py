@@ -3,7 +3,7 @@
 Eq. (8) needs, at each node ``w`` of its frequency integral, only the
 mode-diagonal ``Lambda^{ab}_kk(w)`` and ``Pi^<_{ab,kk}(w)`` of each channel.
 At equal electrode temperatures ``T > 0``, with ``d = w - mu_ab``
-(:mod:`.spectra`), ``Lambda = -(d/2pi) S`` and ``Pi^< = -(d n_B(d)/2pi) S``,
+(:mod:`symehp.numeric.spectra`), ``Lambda = -(d/2pi) S`` and ``Pi^< = -(d n_B(d)/2pi) S``,
 
     S_k  = sum_pq T^{ab}_{kk,pq} X_pq,
     X_pq = [Phi_a(p) - Phi_b(p - w) - Phi_a(q + w) + Phi_b(q)] / (d (p - q - w)),
@@ -31,7 +31,7 @@ contour integrals of :func:`.fermi_integrals.mixed_difference` (separation
 ``p -> q + w`` with poles of one family (``w -> 0`` with ``p = q``, and
 resonances ``w = eps_i - eps_j`` with equal widths), and both.  Outside those
 regions the direct formula loses at most ``log10(1/PAIR_CLOSE)`` ~ 2.4 digits.  Nodes where the pole-pair sum cancels by more
-than :data:`.spectra.MAX_CANCELLATION` are flagged for the general route.
+than :data:`symehp.numeric.spectra.MAX_CANCELLATION` are flagged for the general route.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ it on dense grids for ``N`` from ``MIN_POLES`` to ``MAX_POLES`` = 1024 (``|f - f
 increasing function of ``|x|`` beyond the rounding level, ``~1e-15`` below
 ``0.2 N^2`` and ``2e-12`` at ``0.3 N^2``).  Outside the window ``f_N`` tends to
 ``1/2`` like ``N (2N + 1) T / (2 x)`` (the residues sum to ``N (2N + 1) / 2``), so
-whoever uses it must treat the tails apart (:mod:`.spectra` does, exactly).
+whoever uses it must treat the tails apart (:mod:`symehp.numeric.spectra` does, exactly).
 """
 
 from __future__ import annotations

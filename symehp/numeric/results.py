@@ -1,6 +1,6 @@
 """What the currents of Eq. (8) return: per-channel mappings and the result record.
 
-Shared by every engine (:mod:`.currents` for double precision, NumPy or numba;
+Shared by every engine (:mod:`symehp.numeric.currents` for double precision, NumPy or numba;
 :mod:`.mp.currents` for mpmath), so neither imports the other for them.
 """
 

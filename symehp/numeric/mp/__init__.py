@@ -2,11 +2,11 @@
 
 One package for everything the public functions do when given ``dps=``:
 
-* :mod:`.spectra` -- the EHP spectra of Eq. (7) in closed form at ``dps`` digits plus
-  guard digits (the digammas and, at equal temperatures, the pole-pair sums in Arb;
-  the Fermi pole sums at ``T_L != T_R``);
-* :mod:`.currents` -- the currents of Eq. (8) and the mode occupation, by mpmath's
-  frequency quadrature over those spectra.
+* :mod:`symehp.numeric.mp.spectra` -- the EHP spectra of Eq. (7) in closed form at
+  ``dps`` digits plus guard digits (the digammas and, at equal temperatures, the
+  pole-pair sums in Arb; the Fermi pole sums at ``T_L != T_R``);
+* :mod:`symehp.numeric.mp.currents` -- the currents of Eq. (8) and the mode occupation,
+  by mpmath's frequency quadrature over those spectra.
 
 The double-precision layer reaches it through one door,
 :func:`symehp.numeric.backends.precise_engine` (imported on first use: mpmath and

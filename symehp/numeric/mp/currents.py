@@ -1,6 +1,6 @@
 """Arbitrary-precision currents and mode occupation (the ``dps=`` path).
 
-The same physics as :mod:`.currents` and :mod:`.occupation`, evaluated with
+The same physics as :mod:`symehp.numeric.currents` and :mod:`.occupation`, evaluated with
 mpmath: the EHP spectra in closed form at ``dps`` plus guard digits
 (:mod:`.precise`), and the one frequency integral of Eq. (8) by mpmath's
 adaptive quadrature over the same physical breakpoints, with a cutoff that

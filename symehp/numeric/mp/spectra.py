@@ -1,6 +1,6 @@
 """Arbitrary-precision EHP spectra with mpmath (``dps=`` of the public functions).
 
-The same closed form as :mod:`.spectra`, evaluated with the complex digamma
+The same closed form as :mod:`symehp.numeric.spectra`, evaluated with the complex digamma
 and polygamma of Arb (python-flint; mpmath's where it is missing) at ``dps``
 decimal digits plus guard digits, and at equal electrode temperatures the pole-pair
 sums in Arb too (:func:`_spectra_arb`); the rest in mpmath: the pole
