@@ -217,3 +217,30 @@ def broadcast_parameters(**named):
             f"{listing} cannot be broadcast together (NumPy broadcasting; all shapes: "
             f"{everything})") from None
     return tuple(out)
+
+
+def spectrum_arguments(omega, mu_L, mu_R, T_e, T_L, T_R):
+    """The checked, broadcast ``(omega, mu_L, mu_R, T_L, T_R)`` of a spectrum call
+    (:func:`symehp.ehp_dos` and its kin): one place for every function of the spectra."""
+    omega = real_array(omega, "omega")
+    mu_L = real_array(mu_L, "mu_L")
+    mu_R = real_array(mu_R, "mu_R")
+    T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
+    return broadcast_parameters(omega=omega, mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R)
+
+
+def operating_point(mu_L, mu_R, T_ph, T_e, T_L, T_R):
+    """The checked, broadcast ``(mu_L, mu_R, T_L, T_R, T_ph)`` of a current or occupation
+    call (:func:`symehp.transport` and its kin)."""
+    mu_L = real_array(mu_L, "mu_L")
+    mu_R = real_array(mu_R, "mu_R")
+    T_ph = real_array(T_ph, "T_ph", nonnegative=True)
+    T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
+    return broadcast_parameters(mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R, T_ph=T_ph)
+
+
+def check_rtol(rtol, lowest):
+    """``rtol`` as given (a number in ``[lowest, 1)``), else a ParameterError naming it."""
+    if isinstance(rtol, bool) or not (isinstance(rtol, (int, float)) and lowest <= rtol < 1):
+        raise ParameterError(f"rtol must be a number in [{lowest:g}, 1), got {rtol!r}")
+    return rtol

@@ -38,7 +38,7 @@ from .diagonal_spectra import (SCALE_SHARE, channel_scales, diagonal_model,
                                diagonal_spectra, point_data)
 from .spectra import channel_spectra
 from .stats import bose, x_bose
-from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
+from ._args import check_rtol, numeric_model, operating_point
 from ..errors import ParameterError
 from ..model import Junction, NumericJunction
 
@@ -275,9 +275,8 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
         Arrays of the broadcast shape of the parameters.
     """
     engine = resolve(backend, dps)
-    if rtol is not None and (isinstance(rtol, bool) or not (
-            isinstance(rtol, (int, float)) and 1e-14 <= rtol < 1)):
-        raise ParameterError(f"rtol must be a number in [1e-14, 1), got {rtol!r}")
+    if rtol is not None:
+        check_rtol(rtol, 1e-14)
     if getattr(model, "energy_dependent", False):
         # energy-dependent leads (symehp.leads): the general route, energy quadratures of
         # the spectra at every frequency node (no closed form, no dps= yet)
@@ -295,14 +294,8 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
     warn_rtol = None
     if rtol is None:
         rtol, warn_rtol = RTOL, PROMISED_RTOL
-    if isinstance(rtol, bool) or not (isinstance(rtol, (int, float)) and 1e-14 <= rtol < 1):
-        raise ParameterError(f"rtol must be a number in [1e-14, 1), got {rtol!r}")
-    mu_L = real_array(mu_L, "mu_L")
-    mu_R = real_array(mu_R, "mu_R")
-    T_ph = real_array(T_ph, "T_ph", nonnegative=True)
-    T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
-    mu_L, mu_R, T_L, T_R, T_ph = broadcast_parameters(mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R,
-                                                      T_ph=T_ph)
+    check_rtol(rtol, 1e-14)
+    mu_L, mu_R, T_L, T_R, T_ph = operating_point(mu_L, mu_R, T_ph, T_e, T_L, T_R)
     shape = mu_L.shape
     flat = [np.ascontiguousarray(x).ravel() for x in (mu_L, mu_R, T_L, T_R, T_ph)]
     size = flat[0].size

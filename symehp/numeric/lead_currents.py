@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
+from ._args import check_rtol, numeric_model, operating_point
 from .currents import mode_spectral_diagonal
 from .lead_spectra import LeadSpectra, _TAIL
 from .quadrature import graded_points, integrate_panels
@@ -171,14 +171,8 @@ def lead_transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
     numeric = numeric_model(model, energy_dependent_leads=True)
     if rtol is None:
         rtol = RTOL
-    if isinstance(rtol, bool) or not (isinstance(rtol, (int, float)) and 1e-12 <= rtol < 1):
-        raise ParameterError(f"rtol must be a number in [1e-12, 1), got {rtol!r}")
-    mu_L = real_array(mu_L, "mu_L")
-    mu_R = real_array(mu_R, "mu_R")
-    T_ph = real_array(T_ph, "T_ph", nonnegative=True)
-    T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
-    mu_L, mu_R, T_L, T_R, T_ph = broadcast_parameters(mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R,
-                                                      T_ph=T_ph)
+    check_rtol(rtol, 1e-12)
+    mu_L, mu_R, T_L, T_R, T_ph = operating_point(mu_L, mu_R, T_ph, T_e, T_L, T_R)
     shape = mu_L.shape
     flat = [np.ravel(x) for x in (mu_L, mu_R, T_L, T_R, T_ph)]
     values = np.zeros((flat[0].size, 6))

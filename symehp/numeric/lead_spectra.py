@@ -51,7 +51,7 @@ import warnings
 import numpy as np
 from numpy.typing import ArrayLike
 
-from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
+from ._args import numeric_model, spectrum_arguments
 from .backends import check_dps, resolve
 from .quadrature import IntegrationWarning, graded_points, integrate_panels
 from .stats import fermi, x_bose
@@ -495,12 +495,7 @@ def _difference_quotient(x_a, x_b, d, T):
 
 # ---------------------------------------------------------------- the public function
 
-def _broadcast(omega, mu_L, mu_R, T_e, T_L, T_R):
-    omega = real_array(omega, "omega")
-    mu_L = real_array(mu_L, "mu_L")
-    mu_R = real_array(mu_R, "mu_R")
-    T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
-    return broadcast_parameters(omega=omega, mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R)
+_broadcast = spectrum_arguments
 
 
 def channel_spectra(numeric, ch, omega, mu_L, mu_R, T_L, T_R, *, rtol=RTOL):

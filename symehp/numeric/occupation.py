@@ -37,7 +37,7 @@ from .backends import check_dps as _check_dps, precise_engine, resolve
 from .results import ChannelMapping
 from .spectra import channel_spectra
 from .stats import bose
-from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
+from ._args import numeric_model, operating_point
 
 __all__ = ["ModeOccupation", "mode_occupation", "VALIDITY_RATIO"]
 
@@ -243,12 +243,7 @@ def mode_occupation(model: Junction | NumericJunction, mode: int = 0, *, mu_L: A
     if leads and dps is not None:
         raise ParameterError("dps: not available for energy-dependent leads (their spectra "
                              "are energy quadratures in double precision)")
-    mu_L = real_array(mu_L, "mu_L")
-    mu_R = real_array(mu_R, "mu_R")
-    T_ph = real_array(T_ph, "T_ph", nonnegative=True)
-    T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
-    mu_L, mu_R, T_L, T_R, T_ph = broadcast_parameters(mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R,
-                                                      T_ph=T_ph)
+    mu_L, mu_R, T_L, T_R, T_ph = operating_point(mu_L, mu_R, T_ph, T_e, T_L, T_R)
     omega = float(numeric.omega[mode])
     arrays = (mu_L, mu_R, T_L, T_R, T_ph)
     if dps is None:

@@ -40,7 +40,7 @@ from ..model import Junction, NumericJunction
 from .backends import check_dps, resolve
 from .fermi_integrals import divided_difference
 from .poles import pole_expansion
-from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
+from ._args import numeric_model, spectrum_arguments
 
 __all__ = ["ehp_self_energy"]
 
@@ -154,12 +154,7 @@ def ehp_self_energy(model: Junction | NumericJunction, channel: str | int, omega
     chans = list(CHANNELS) if total else [_channel(channel)]
     dps = check_dps(dps)
     resolve(backend, dps)
-    omega = real_array(omega, "omega")
-    mu_L = real_array(mu_L, "mu_L")
-    mu_R = real_array(mu_R, "mu_R")
-    T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
-    omega, mu_L, mu_R, T_L, T_R = broadcast_parameters(omega=omega, mu_L=mu_L, mu_R=mu_R,
-                                                       T_L=T_L, T_R=T_R)
+    omega, mu_L, mu_R, T_L, T_R = spectrum_arguments(omega, mu_L, mu_R, T_e, T_L, T_R)
     k = numeric.K
     if dps is not None:
         _expansion(numeric)                    # the model check, in double precision

@@ -32,7 +32,7 @@ from .poles import pole_expansion
 from .backends import check_dps, precise_engine, resolve
 from .quadrature import IntegrationWarning, graded_points, integrate_panels
 from .stats import fermi, x_bose
-from ._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
+from ._args import broadcast_parameters, numeric_model, spectrum_arguments
 from ..errors import ParameterError
 from ..model import Junction, NumericJunction
 from ..ehp import channel as _channel
@@ -660,12 +660,7 @@ def _public(model, ch, omega, mu_L, mu_R, T_e, T_L, T_R, which, dps=None, backen
     ch = _channel(ch)
     dps = check_dps(dps)
     resolve(backend, dps)
-    omega = real_array(omega, "omega")
-    mu_L = real_array(mu_L, "mu_L")
-    mu_R = real_array(mu_R, "mu_R")
-    T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
-    omega, mu_L, mu_R, T_L, T_R = broadcast_parameters(omega=omega, mu_L=mu_L, mu_R=mu_R,
-                                                       T_L=T_L, T_R=T_R)
+    omega, mu_L, mu_R, T_L, T_R = spectrum_arguments(omega, mu_L, mu_R, T_e, T_L, T_R)
     if dps is not None:
         return _precise(numeric, ch, omega, mu_L, mu_R, T_L, T_R, which, dps)
     dos, pi_less = channel_spectra(expansion, ch, omega, mu_L, mu_R, T_L, T_R,

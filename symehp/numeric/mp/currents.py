@@ -22,7 +22,7 @@ import mpmath as mp
 import numpy as np
 
 from ...ehp import CHANNELS
-from .._args import broadcast_parameters, electrode_temperatures, numeric_model, real_array
+from .._args import numeric_model, operating_point
 from ..backends import check_dps
 from ..breakpoints import frequency_edges
 from ..poles import pole_expansion
@@ -33,12 +33,7 @@ __all__ = ["transport_mp", "occupation_parts_mp"]
 
 
 def _point_arrays(model, mu_L, mu_R, T_ph, T_e, T_L, T_R):
-    numeric = numeric_model(model)
-    mu_L = real_array(mu_L, "mu_L")
-    mu_R = real_array(mu_R, "mu_R")
-    T_ph = real_array(T_ph, "T_ph", nonnegative=True)
-    T_L, T_R = electrode_temperatures(T_e, T_L, T_R)
-    return numeric, broadcast_parameters(mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R, T_ph=T_ph)
+    return numeric_model(model), operating_point(mu_L, mu_R, T_ph, T_e, T_L, T_R)
 
 
 def _cutoff_edges(numeric, mu_LR, T_L, T_R, T_ph, dps):

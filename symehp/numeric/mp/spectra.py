@@ -23,6 +23,8 @@ It is slow (pure Python): meant for single points, not sweeps.
 
 from __future__ import annotations
 
+import contextlib
+
 import mpmath as mp
 import numpy as np
 
@@ -95,16 +97,23 @@ def _polygamma(order, arg):
     """
     if _flint is None:
         return mp.digamma(arg) if order == 0 else mp.polygamma(order, arg)
-    ctx = _flint.ctx
-    saved = ctx.prec
-    ctx.prec = mp.mp.prec + 16
-    try:
+    with _arb_precision(16):
         z = _flint.acb(_to_arb(arg.real), _to_arb(arg.imag))
         value = z.digamma() if order == 0 else z.polygamma(_flint.acb(order))
         parts = (value.real.mid().man_exp(), value.imag.mid().man_exp())
+    return mp.mpc(*(mp.mpf((int(m), int(e))) for m, e in parts))
+
+
+@contextlib.contextmanager
+def _arb_precision(extra_bits=0):
+    """Arb (python-flint) at mpmath's working precision plus ``extra_bits``, restored after."""
+    ctx = _flint.ctx
+    saved = ctx.prec
+    ctx.prec = mp.mp.prec + extra_bits
+    try:
+        yield
     finally:
         ctx.prec = saved
-    return mp.mpc(*(mp.mpf((int(m), int(e))) for m, e in parts))
 
 
 def _to_arb(x):
@@ -188,10 +197,7 @@ def _spectra_arb(exp, ch, w, mu_a, mu_b, T, tiny):
     d``, ``s = w + q``), 10-20 times faster than in mpmath; the pairs at a removable
     singularity (``|p - s|`` or ``|d|`` within ``tiny``) are taken from the mpmath code.
     """
-    ctx = _flint.ctx
-    saved = ctx.prec
-    ctx.prec = mp.mp.prec
-    try:
+    with _arb_precision():
         poles, traces, fixed = _arb_model(exp, (ch.alpha, ch.beta))
         family = [int(x) for x in exp.family]
         k = exp.K
@@ -238,8 +244,6 @@ def _spectra_arb(exp, ch, w, mu_a, mu_b, T, tiny):
         two_pi = 2 * _flint.acb.pi()
         return (mp.matrix([[_from_acb(v / two_pi) for v in row] for row in dos]),
                 mp.matrix([[_from_acb(v / two_pi) for v in row] for row in less]))
-    finally:
-        ctx.prec = saved
 
 
 def _spectra(exp, model, ch, w, mu_L, mu_R, T_L, T_R, dps, emission):
@@ -343,10 +347,7 @@ def _emission_poles_arb(exp, ch, w, mu_a, mu_b, t_a, t_b, dps):
             (t_a, -1, _fermi_pole_set(window / t_a, digits))]
     # the equal-temperature part at T_a
     _, first = _spectra_arb(exp, ch, w, mu_a, mu_b, t_a, tiny)
-    ctx = _flint.ctx
-    saved = ctx.prec
-    ctx.prec = mp.mp.prec
-    try:
+    with _arb_precision():
         poles, traces, _ = _arb_model(exp, (ch.alpha, ch.beta))
         family = [int(x) for x in exp.family]
         k = exp.K
@@ -411,8 +412,6 @@ def _emission_poles_arb(exp, ch, w, mu_a, mu_b, t_a, t_b, dps):
                     out[m][n] += tr[m][n] * y
         two_pi = 2 * pi
         corr = mp.matrix([[_from_acb(v / two_pi) for v in row] for row in out])
-    finally:
-        ctx.prec = saved
     return first + corr
 
 
