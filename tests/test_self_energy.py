@@ -114,3 +114,18 @@ def test_bad_input(model3):
                                 np.diag([0, 0.2, 0]), [np.eye(3), np.ones((3, 3))], [1, 1], [0, 0])
     with pytest.raises(symehp.ModelError, match="decoupled"):
         symehp.ehp_self_energy(decoupled, "LR", 0.1, **kw)
+
+
+def test_blocks_of_points_give_the_same_values(model3, monkeypatch):
+    """The pair values are made in blocks of points (memory bounded by ``_BLOCK``
+    numbers, not by the number of frequencies times P^2): one point per block gives the
+    same numbers as one block for all (to round-off)."""
+    from symehp.numeric import self_energy
+    w = np.linspace(-1.0, 1.0, 9)[:, None]
+    kw = dict(mu_L=np.array([0.3, -0.1]), mu_R=-0.2, T_L=0.05, T_R=0.08)
+    whole = symehp.ehp_self_energy(model3, "RL", w, **kw)
+    monkeypatch.setattr(self_energy, "_BLOCK", 1)
+    # the same arithmetic per point (BLAS may pick another kernel for another batch size)
+    np.testing.assert_allclose(symehp.ehp_self_energy(model3, "RL", w, **kw), whole,
+                               rtol=1e-14, atol=1e-14 * np.abs(whole).max())
+    assert whole.shape == (9, 2, 2, 2)

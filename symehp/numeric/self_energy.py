@@ -45,6 +45,8 @@ from ._args import numeric_model, spectrum_arguments
 __all__ = ["ehp_self_energy"]
 
 _TWO_PI = 2 * np.pi
+#: complex pair values held at once (points x P x P): 2^22 numbers, 64 MiB
+_BLOCK = 2 ** 22
 
 
 def _expansion(numeric, backend="numpy", dps=None):
@@ -69,17 +71,22 @@ def channel_self_energy(expansion, key, omega, mu_a, mu_b, T_a, T_b):
     poles, fam = expansion.poles, expansion.family
     half = poles.size // 2
     lower, upper = poles[:half], poles[half:]
-    w = np.asarray(omega, float)[..., None, None]
-    shape = np.broadcast_shapes(w.shape[:-2], np.shape(mu_a), np.shape(mu_b), np.shape(T_a),
-                                np.shape(T_b))
-    x = np.zeros(shape + (poles.size, poles.size), dtype=complex)
-    x[..., :half, :] = -1j * divided_difference(
-        lower[:, None] - w, poles[None, :], np.asarray(mu_b)[..., None, None],
-        np.asarray(T_b)[..., None, None], -1.0, fam[None, :])
-    x[..., :, half:] += 1j * divided_difference(
-        poles[:, None], w + upper[None, :], np.asarray(mu_a)[..., None, None],
-        np.asarray(T_a)[..., None, None], fam[:, None], 1.0)
-    return expansion.contract(*key, x) / _TWO_PI
+    args = np.broadcast_arrays(*(np.asarray(a, float) for a in (omega, mu_a, mu_b, T_a, T_b)))
+    shape = args[0].shape
+    flat = [a.ravel() for a in args]
+    k = expansion.K
+    out = np.empty((flat[0].size, k, k), dtype=complex)
+    # the pair values of a block of points, (points, P, P): at most _BLOCK numbers at once
+    block = max(1, _BLOCK // (poles.size * poles.size))
+    for start in range(0, flat[0].size, block):
+        w, m_a, m_b, t_a, t_b = (a[start:start + block, None, None] for a in flat)
+        x = np.zeros((w.shape[0], poles.size, poles.size), dtype=complex)
+        x[:, :half, :] = -1j * divided_difference(lower[:, None] - w, poles[None, :], m_b, t_b,
+                                                  -1.0, fam[None, :])
+        x[:, :, half:] += 1j * divided_difference(poles[:, None], w + upper[None, :], m_a, t_a,
+                                                  fam[:, None], 1.0)
+        out[start:start + block] = expansion.contract(*key, x) / _TWO_PI
+    return out.reshape(shape + (k, k))
 
 
 def _self_energy_mp(numeric, ch, omega, mu_L, mu_R, T_L, T_R, dps):
