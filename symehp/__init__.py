@@ -52,7 +52,7 @@ __all__ = [
     # numbers
     "ehp_dos", "emission_spectrum", "ehp_self_energy", "energy_current", "particle_current",
     "transport", "transmission",
-    "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping",
+    "mode_occupation", "ModeOccupation", "TransportResult", "ChannelMapping", "Interval",
     # sweeps (xarray, optionally on Dask)
     "sweep",
     # errors
@@ -60,3 +60,12 @@ __all__ = [
     # warnings
     "ValidityWarning",
 ]
+
+
+def __getattr__(name):
+    # the certified enclosure type (certify=True) lives in the dps= package, which loads
+    # python-flint: imported on first use, not by ``import symehp``
+    if name == "Interval":
+        from .numeric.mp.interval import Interval
+        return Interval
+    raise AttributeError(f"module 'symehp' has no attribute {name!r}")

@@ -232,7 +232,7 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
               T_ph: ArrayLike, T_e: ArrayLike | None = None, T_L: ArrayLike | None = None,
               T_R: ArrayLike | None = None, rtol: float | None = None,
               progress: bool | None = None, dps: int | None = None,
-              backend: str = "auto") -> TransportResult:
+              backend: str = "auto", certify: bool = False) -> TransportResult:
     """Energy and particle currents of Eq. (8) with per-channel parts and error estimates.
 
     Parameters
@@ -268,12 +268,35 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
         ``fast``), ``"numpy"`` does not, ``"auto"`` (default) takes numba when
         it is installed.  The two agree to round-off.  With ``dps`` only
         ``"auto"`` is accepted.
+    certify : bool
+        With ``dps``: every current is an :class:`~symehp.numeric.mp.interval.Interval`
+        (``.lower``, ``.upper``, ``.mid``, ``.rad``, exact ``mpmath.mpf``) that provably
+        contains the exact value of Eq. (8) for the model as given, computed in Arb
+        ball arithmetic with rigorous integration and tail bounds
+        (:mod:`symehp.numeric.mp.certify`; what is proven and under which
+        assumptions: docs/conventions.md, "Certified enclosures").  Needs wide-band
+        leads, ``T_L = T_R > 0``, broadened levels and simple poles; otherwise a
+        :class:`~symehp.errors.ParameterError` says which.  ``error_J``/``error_I``
+        are then the radii.
 
     Returns
     -------
     TransportResult
         Arrays of the broadcast shape of the parameters.
     """
+    if not isinstance(certify, (bool, np.bool_)):
+        raise ParameterError(f"certify must be True or False, got {certify!r}")
+    if certify:
+        if dps is None:
+            raise ParameterError("certify=True needs dps= (the enclosure is computed in Arb "
+                                 "ball arithmetic at dps digits, e.g. dps=30)")
+        if rtol is not None:
+            raise ParameterError("certify=True: rtol does not apply (the enclosure's width "
+                                 "is set by dps)")
+        resolve(backend, dps)
+        return precise_engine().certified_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph,
+                                                    T_e=T_e, T_L=T_L, T_R=T_R, dps=dps,
+                                                    progress=progress)
     engine = resolve(backend, dps)
     if rtol is not None:
         check_rtol(rtol, 1e-14)
@@ -346,7 +369,7 @@ def energy_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
                    T_ph: ArrayLike, T_e: ArrayLike | None = None, T_L: ArrayLike | None = None,
                    T_R: ArrayLike | None = None, by_channel: bool = False,
                    rtol: float | None = None, progress: bool | None = None,
-                   dps: int | None = None, backend: str = "auto"):
+                   dps: int | None = None, backend: str = "auto", certify: bool = False):
     """Energy current J from the electrons into the modes, Eq. (8).
 
     ``J = sum_ab int_0^inf dw/(2pi) w Tr[(Pi^<_ab - Lambda^ab n_B(w, T_ph)) A_ph]``
@@ -357,13 +380,15 @@ def energy_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
     broadcast shape); with ``by_channel=True`` a :class:`ChannelMapping` with
     the four channels and ``"total"``.  For the quadrature error estimate use
     :func:`transport` (``.error_J``).  ``dps``: evaluate with mpmath at that
-    many decimal digits; ``backend``: the double-precision engine (see :func:`transport`).
-    :func:`transport` is the primary entry; this shortcut and
+    many decimal digits; ``backend``: the double-precision engine (see :func:`transport`);
+    ``certify=True`` (with ``dps``): a certified :class:`~symehp.numeric.mp.interval.Interval`
+    (see :func:`transport`).  :func:`transport` is the primary entry; this shortcut and
     :func:`particle_current` called with the same model and arguments share one
     computation (the last few results are kept, keyed on every number).
     """
     res = _shared_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
-                            T_R=T_R, rtol=rtol, progress=progress, dps=dps, backend=backend)
+                            T_R=T_R, rtol=rtol, progress=progress, dps=dps, backend=backend,
+                            certify=certify)
     return _copy(res.J_by_channel) if by_channel else _copy(res.J)
 
 
@@ -372,7 +397,7 @@ def particle_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R
                      T_L: ArrayLike | None = None, T_R: ArrayLike | None = None,
                      by_channel: bool = False, rtol: float | None = None,
                      progress: bool | None = None, dps: int | None = None,
-                     backend: str = "auto"):
+                     backend: str = "auto", certify: bool = False):
     """Electron particle current from L to R (electrons per unit time).
 
     An emission in channel ab moves one electron from a to b, so
@@ -381,10 +406,12 @@ def particle_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R
     ``by_channel=True`` returns the signed channel contributions (LL and RR
     are zero) and ``"total"``.  Error estimate: :func:`transport` (``.error_I``).
     ``dps``: evaluate with mpmath at that many decimal digits; ``backend``: the
-    double-precision engine (see :func:`transport`).
+    double-precision engine (see :func:`transport`); ``certify=True`` (with ``dps``): a
+    certified :class:`~symehp.numeric.mp.interval.Interval` (see :func:`transport`).
     """
     res = _shared_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
-                            T_R=T_R, rtol=rtol, progress=progress, dps=dps, backend=backend)
+                            T_R=T_R, rtol=rtol, progress=progress, dps=dps, backend=backend,
+                            certify=certify)
     return _copy(res.I_by_channel) if by_channel else _copy(res.I)
 
 

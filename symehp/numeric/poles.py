@@ -486,6 +486,9 @@ def _spin_root(model, backend):
     if backend == "sympy":
         import sympy as sp
         return sp.sqrt(spin)
+    if backend == "arb":
+        import flint
+        return flint.arb(spin).sqrt()
     return np.sqrt(float(spin))
 
 
