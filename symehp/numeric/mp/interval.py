@@ -105,7 +105,7 @@ class Interval:
         elif isinstance(value, flint.arb):
             inner = value
         else:
-            inner = _as_arb(value)
+            inner = _as_arb(value, extra_bits=max(0, -_man_exp(self.ball.rad())[1]))
         return bool(self.ball.contains(inner))
 
     def __float__(self):
@@ -140,8 +140,9 @@ class Interval:
                     f"relative width {self.relative_width:.2g})")
 
 
-def _as_arb(value):
-    """A real number as an exact ``flint.arb`` (a decimal string: the ball Arb parses)."""
+def _as_arb(value, extra_bits=0):
+    """A real number as an exact ``flint.arb``; a decimal string as Arb's ball around it,
+    parsed at ``extra_bits`` beyond its own digits (far narrower than the Interval)."""
     import flint
     if isinstance(value, bool):
         raise TypeError("cannot compare an Interval with a bool")
@@ -151,7 +152,7 @@ def _as_arb(value):
         # a decimal string: Arb's ball around it at far more bits than it has digits
         ctx = flint.ctx
         saved = ctx.prec
-        ctx.prec = max(ctx.prec, 8 * len(value) + 64)
+        ctx.prec = max(ctx.prec, 8 * len(value) + 64 + extra_bits)
         try:
             return flint.arb(value)
         finally:
