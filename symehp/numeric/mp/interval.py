@@ -40,14 +40,10 @@ def _endpoint(ball, sign):
 class Interval:
     """``[lower, upper]``, a rigorous enclosure of one real value.
 
-    Attributes (all exact ``mpmath.mpf``)
-    -------------------------------------
-    lower, upper : the bounds, ``lower <= exact value <= upper``;
-    mid, rad : midpoint and radius, ``[mid - rad, mid + rad]`` is the same set
-        (Arb's own midpoint and radius);
-    width : ``upper - lower``;
-
-    and ``relative_width`` (``width / |mid|``, a float; inf when ``mid == 0``),
+    Its attributes, all exact ``mpmath.mpf``: ``lower`` and ``upper``, the bounds
+    (``lower <= exact value <= upper``); ``mid`` and ``rad``, Arb's own midpoint and
+    radius (``[mid - rad, mid + rad]`` is the same set); ``width = upper - lower``.
+    Further: ``relative_width`` (``width / |mid|``, a float; inf when ``mid == 0``),
     ``x in interval`` for a number ``x`` (float, int, str, ``mpmath.mpf``, or an
     :class:`Interval`, which must lie inside), ``float(interval)`` (the midpoint),
     ``+``, ``-`` with another Interval or a number (the enclosure of the sum),
