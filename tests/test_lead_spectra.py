@@ -10,6 +10,7 @@
   overlap, the error estimates, shapes and bad input.
 """
 
+import importlib
 import warnings
 
 import numpy as np
@@ -20,6 +21,8 @@ import symehp
 from symehp import ParameterError, leads
 from symehp.numeric.lead_spectra import lead_spectra
 from symehp.numeric.stats import bose, fermi
+from symehp.numeric.lead_panels import MappedPanels
+from symehp.numeric.quadrature import integrate_panels
 
 from _shared import THREE_LEVEL_B
 
@@ -230,3 +233,65 @@ def test_bad_input(kw, match):
     args.update(kw)
     with pytest.raises(ParameterError, match=match):
         symehp.ehp_dos(_chain_model(), args.pop("channel"), args.pop("omega"), **args)
+
+
+# ------------------------------------------------------------------ mapped panels, compiled kernel
+
+ls = importlib.import_module("symehp.numeric.lead_spectra")
+lk = importlib.import_module("symehp.numeric.lead_kernels")
+
+
+def test_square_root_ends_integrate_to_rounding():
+    # int_0^1 sqrt(x (1 - x)) dx = pi/8, int_0^2 sqrt(x) dx = 2^1.5 * 2/3, both with a
+    # square-root branch point at a singular end; the map makes them analytic, so the
+    # nested 13/27-point rules reach rounding on one panel each
+    pan = MappedPanels([[0.0, 1.0], [0.0, 2.0]], [[True, True], [True, False]])
+
+    def f(t, owner):
+        x, jac = pan.map(t.ravel(), owner)
+        y = np.where(owner == 0, np.sqrt(np.abs(x * (1 - x))), np.sqrt(np.abs(x)))
+        return (y * np.abs(jac)).reshape(t.shape + (1,))
+
+    res = integrate_panels(f, pan.edges(), rtol=1e-14)
+    np.testing.assert_allclose(res.values[:, 0], [np.pi / 8, 2 ** 1.5 * 2 / 3], rtol=1e-14)
+
+
+def test_map_is_monotone_and_keeps_the_breakpoints():
+    pts = np.array([[0.0, 3.0, 1.0, 1.0, 2.5, 7.0, np.nan]])
+    sing = np.array([[False, True, False, True, False, True, True]])
+    pan = MappedPanels(pts, sing)
+    np.testing.assert_array_equal(pan.x, [0.0, 1.0, 2.5, 3.0])     # merged, cut to [lo, hi]
+    np.testing.assert_array_equal(pan.flags, [False, True, False, True])
+    t = np.linspace(1e-9, 3 - 1e-9, 2001)
+    x, jac = pan.map(t, np.zeros(t.size, int))
+    assert np.all(np.diff(x) > 0) and np.all(jac >= 0)
+    # dx/dt by differences (away from the panel ends, where dx/dt jumps)
+    away = np.abs(t - np.round(t)) > 0.01
+    np.testing.assert_allclose(np.gradient(x, t)[away], jac[away], rtol=2e-3, atol=1e-6)
+    sub = pan.subset([0])
+    np.testing.assert_array_equal(sub.x, pan.x)
+
+
+@pytest.mark.skipif(not lk.COMPILED, reason="numba not installed")
+def test_compiled_kernel_is_the_numpy_kernel():
+    H = np.array([[0.5, 0.1], [0.1, -0.5]])
+    model = symehp.Junction(H, lead_L=leads.chain(1.0, coupling=[0.6, 0.0]),
+                            lead_R=leads.chain(1.2, onsite=0.2, coupling=[0.0, 0.5]),
+                            M=[[[0.0, 0.1], [0.1, 0.0]], [[0.2, 0.0], [0.0, -0.1]]],
+                            omega=[1.0, 0.5], gamma_ph=[0.05, 0.05])
+    num = ls.numeric_model(model, energy_dependent_leads=True)
+    sp = ls.LeadSpectra(num, 0.0, 0.0)
+    ta, tb = sp.table("L", [(-2.0, 2.0)]), sp.table("R", [(-2.2, 2.6)])
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(-1.99, 1.99, 500), rng.uniform(-2.19, 2.59, 500)
+    wa, _ = ta(x)
+    wc, _ = ta(x, compiled=True)
+    np.testing.assert_allclose(wc, wa, rtol=0, atol=1e-13 * np.abs(wa).max())
+    ga, gb = sp.electrodes.gamma("L", x), sp.electrodes.gamma("R", y)
+    m = np.asarray(num.M, complex)
+    kern, bound = lk.pair_kernel(ta, tb, x, y, ga, gb, m, 1, 0.2)
+    wb, _ = tb(y)
+    xx = np.einsum("Mib,kij,Mja->Mkba", np.conj(wb), m, wa)
+    ref = np.einsum("Mmba,Mnca,Mcb->Mmn", np.einsum("Mkba,Mac->Mkbc", xx, ga), np.conj(xx), gb)
+    np.testing.assert_allclose(kern, ref, rtol=0, atol=1e-13 * np.abs(ref).max())
+    assert np.all(bound >= 0)

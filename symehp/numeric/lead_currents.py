@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike
 
 from ._args import check_rtol, numeric_model, operating_point
 from .currents import mode_spectral_diagonal
+from .lead_panels import MappedPanels
 from .lead_spectra import LeadSpectra, _TAIL
 from .quadrature import graded_points, integrate_panels
 from .results import CHANNEL_FLOOR, ChannelMapping, PROMISED_RTOL, TransportResult
@@ -45,6 +46,21 @@ _TWO_PI = 2 * np.pi
 RTOL = 1e-9
 #: frequency cut-off beyond the model's scale, for leads without a band (integrand ~ w^-4)
 _FAR = 1e3
+#: the panels of the frequency integral and of the energy integrals: "mapped" (square-root
+#: maps at the singular points, :mod:`.lead_panels`) or "adaptive" (the former route with
+#: graded meshes); a private switch for the benchmark (``route=`` of lead_transport)
+ROUTE = "mapped"
+#: the energy integrals of the mapped route are asked 1e-2 of the frequency integral's
+#: rtol, within these bounds
+_INNER_MIN, _INNER_MAX = 1e-11, 1e-11
+#: where a band or Fermi edge meets a Fermi edge (T > 0): breakpoints at these multiples of T
+_FERMI_STEPS = (0.0,)
+#: frequency nodes per energy-quadrature call of the mapped route, divided by K^2 (bounds
+#: the temporaries: ~64 nodes x ~500 energies x 2 K^2 x 3 floats, a few MB per K^2)
+_BLOCK = 64
+#: level differences +- the sum of the widths while there are at most this many (else
+#: the differences alone; the adaptive refinement resolves the rest)
+_LEVEL_PAIRS = 64
 
 
 def _frequency_edges(spectra, numeric, mu_L, mu_R, T_L, T_R, T_ph, channels):
@@ -92,7 +108,59 @@ def _frequency_edges(spectra, numeric, mu_L, mu_R, T_L, T_R, T_ph, channels):
     return pts[(pts >= 0) & (pts <= w_max)], w_max
 
 
-def _bias_point(numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol, spectra=None):
+def _mapped_frequency_panels(spectra, numeric, mu_L, mu_R, T_L, T_R, T_ph, channels):
+    """The frequency panels of one bias point for the mapped route (one integral,
+    :class:`~.lead_panels.MappedPanels`), or None when there is nothing to integrate.
+
+    Breakpoints: ``0`` and ``w_max`` (as :func:`_frequency_edges`), the modes with
+    graded meshes by their dampings, ``w = 0`` graded by ``T_ph``, the level
+    differences (and +- the sum of the widths while there are at most ``_LEVEL_PAIRS``
+    of them).  Where two band edges meet
+    (``w = e_a - e_b``), ``Lambda(w)`` has a square-root type branch point: a singular
+    breakpoint (square-root map, no graded mesh).  Where a band edge meets a Fermi
+    edge, or the two Fermi edges meet (``w = mu_ab``), the spectra are analytic at
+    ``T > 0`` on the scale of ``T`` (a plain breakpoint there), singular at
+    ``T = 0``.  Everything else is left to the adaptive refinement."""
+    mus = {"L": mu_L, "R": mu_R}
+    hot = max(T_L, T_R)
+    sups = {s: spectra.electrodes.support(s) for s in "LR"}
+    w_max = max(sups[ch.alpha][1] - sups[ch.beta][0] for ch in channels)
+    if w_max <= 0:
+        return None, 0.0
+    edge_pairs, fermi_pairs = [], []
+    for ch in channels:
+        a, b = ch.alpha, ch.beta
+        edges_a = np.concatenate([np.asarray(spectra.electrodes.leads[a].band_edges_at(mus[a]),
+                                             float), spectra.band_edges])
+        edges_b = np.concatenate([np.asarray(spectra.electrodes.leads[b].band_edges_at(mus[b]),
+                                             float), spectra.band_edges])
+        edge_pairs.append((edges_a[:, None] - edges_b[None, :]).ravel())
+        fermi_pairs.append(np.concatenate([edges_a - mus[b], mus[a] - edges_b,
+                                           [mus[a] - mus[b]]]))
+    edge_pairs, fermi_pairs = np.concatenate(edge_pairs), np.concatenate(fermi_pairs)
+    omega, gamma = np.asarray(numeric.omega, float), np.asarray(numeric.gamma_ph, float)
+    width = np.maximum(gamma / 2, 1e-9 * omega)
+    diffs = (spectra.levels[:, None] - spectra.levels[None, :]).ravel()
+    sums = (spectra.widths[:, None] + spectra.widths[None, :]).ravel()
+    level_pts = ((diffs[:, None] + sums[:, None] * np.array([0.0, -1.0, 1.0])).ravel()
+                 if diffs.size <= _LEVEL_PAIRS else diffs)
+    plain = [omega, graded_points(omega, width, 0.0, w_max, ratio=4.0),
+             graded_points([0.0], [T_ph if T_ph > 0 else float(np.min(width))], 0.0, w_max,
+                           ratio=4.0), level_pts]
+    singular = [edge_pairs]
+    if hot > 0:
+        plain.append((fermi_pairs[:, None] + hot * np.asarray(_FERMI_STEPS)).ravel())
+    else:
+        singular.append(fermi_pairs)
+    plain = np.concatenate([np.asarray(p, float) for p in plain])
+    singular = np.concatenate(singular)
+    points = np.concatenate([[0.0, w_max], plain, singular])
+    flags = np.concatenate([[False, False], np.zeros(plain.size, bool), np.ones(singular.size, bool)])
+    # w = 0 and w_max: singular when a band edge pair sits there (flags merge)
+    return MappedPanels(points[None, :], flags[None, :]), w_max
+
+
+def _bias_point(numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol, spectra=None, route=None):
     """``(values (6,), error)`` of one bias point: J per channel (LL, RR, RL, LR), then
     I_RL and I_LR (the flows, I = I_LR - I_RL) times ``energy_ref = max Omega`` (so that
     the error, a max over the components, is one in energy-current units)."""
@@ -103,9 +171,25 @@ def _bias_point(numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol, spectra=None):
     live = [ch for ch in CHANNELS if not (ch.alpha == ch.beta and temps[ch.alpha] == T_ph)]
     if not live:
         return np.zeros(6), 0.0
-    edges, w_max = _frequency_edges(spectra, numeric, mu_L, mu_R, T_L, T_R, T_ph, live)
-    if edges.size < 2:
-        return np.zeros(6), 0.0
+    route = ROUTE if route is None else route
+    sups = [spectra.electrodes.support(s) for s in "LR"]
+    if not all(np.isfinite(x) for sup in sups for x in sup):
+        # a lead without a band (a user self-energy without band edges): the power-law
+        # tail of the frequency integral to _FAR times the model's scale is the former
+        # route's case (graded meshes everywhere); the mapped panels bring nothing there
+        route = "adaptive"
+    if route == "adaptive":
+        edges, w_max = _frequency_edges(spectra, numeric, mu_L, mu_R, T_L, T_R, T_ph, live)
+        if edges.size < 2:
+            return np.zeros(6), 0.0
+        inner = 1e-11
+    else:
+        panels, w_max = _mapped_frequency_panels(spectra, numeric, mu_L, mu_R, T_L, T_R, T_ph,
+                                                 live)
+        if panels is None or panels.count[0] < 2:
+            return np.zeros(6), 0.0
+        edges = panels.edges()[0]
+        inner = min(max(1e-2 * rtol, _INNER_MIN), _INNER_MAX)
     # the tables once, over every energy the frequency nodes will need
     hot = max(T_L, T_R)
     for ch in live:
@@ -121,6 +205,11 @@ def _bias_point(numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol, spectra=None):
 
     def integrand(w, owner):
         w = np.asarray(w, float).ravel()
+        if route != "adaptive":
+            w, jac = panels.map(w, np.zeros(w.size, int))
+            jac = np.abs(jac)
+        else:
+            jac = np.ones(w.size)
         a_over_w = mode_spectral_diagonal(numeric, w)                 # A_ph,kk / w: (M, K)
         w_nph = x_bose(w, T_ph)
         values = np.zeros((w.size, 6))
@@ -128,9 +217,16 @@ def _bias_point(numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol, spectra=None):
         errs = np.zeros((w.size, 6))
         for ch in live:
             a, b = ch.alpha, ch.beta
-            dos, less, err = spectra.compute(ch, w, np.full(w.size, mus[a]),
-                                             np.full(w.size, mus[b]), np.full(w.size, temps[a]),
-                                             np.full(w.size, temps[b]), rtol=1e-11)
+            # blocks of frequency nodes: every block's energy quadrature holds
+            # (nodes x energies x 2 K^2 x 3) floats at once (see _BLOCK)
+            step = w.size if route == "adaptive" else max(1, _BLOCK // max(1, numeric.K ** 2))
+            parts = [spectra.compute(ch, w[s:s + step], np.full(w[s:s + step].size, mus[a]),
+                                     np.full(w[s:s + step].size, mus[b]),
+                                     np.full(w[s:s + step].size, temps[a]),
+                                     np.full(w[s:s + step].size, temps[b]), rtol=inner,
+                                     route=route)
+                     for s in range(0, w.size, step)]
+            dos, less, err = (np.concatenate([p[i] for p in parts]) for i in range(3))
             dos_k = np.real(np.diagonal(dos, axis1=-2, axis2=-1))
             em_k = np.real(np.diagonal(less, axis1=-2, axis2=-1))
             emit = np.sum(em_k * a_over_w, axis=-1)                   # Tr[Pi^< A_ph] / w
@@ -144,7 +240,7 @@ def _bias_point(numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol, spectra=None):
                 j = 4 if ch.name == "RL" else 5
                 values[:, j], sizes[:, j], errs[:, j] = (energy_ref * flow, energy_ref * gross,
                                                          energy_ref * bound)
-        scale = 1.0 / _TWO_PI
+        scale = (jac / _TWO_PI)[:, None, None]
         return (values[:, None] * scale, sizes[:, None] * scale, errs[:, None] * scale)
 
     groups = [np.array([i]) for i in range(6)]
@@ -158,7 +254,8 @@ def _bias_point(numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol, spectra=None):
 
 def lead_transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: ArrayLike,
                    T_ph: ArrayLike, T_e: ArrayLike | None = None, T_L: ArrayLike | None = None,
-                   T_R: ArrayLike | None = None, rtol: float | None = None) -> TransportResult:
+                   T_R: ArrayLike | None = None, rtol: float | None = None,
+                   route: str | None = None) -> TransportResult:
     """Energy and particle currents of Eq. (8) for any leads (:mod:`symehp.leads`).
 
     What :func:`symehp.transport` computes, by the frequency integral over the
@@ -169,6 +266,8 @@ def lead_transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
     channel, relative to its own current or 1e-3 of the largest.
     """
     numeric = numeric_model(model, energy_dependent_leads=True)
+    if route not in (None, "mapped", "adaptive"):
+        raise ParameterError(f"route must be 'mapped' or 'adaptive', got {route!r}")
     if rtol is None:
         rtol = RTOL
     check_rtol(rtol, 1e-12)
@@ -181,7 +280,7 @@ def lead_transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
     shared = None if follows else LeadSpectra(numeric, 0.0, 0.0)
     for i in range(flat[0].size):
         point = [float(x[i]) for x in flat]
-        values[i], errors[i] = _bias_point(numeric, *point, rtol, spectra=shared)
+        values[i], errors[i] = _bias_point(numeric, *point, rtol, spectra=shared, route=route)
     energy_ref = float(np.max(numeric.omega))
     values[:, 4:6] /= energy_ref
     values = values.reshape(shape + (6,))

@@ -53,6 +53,8 @@ from numpy.typing import ArrayLike
 
 from ._args import numeric_model, spectrum_arguments
 from .backends import check_dps, resolve
+from . import lead_kernels as _kernels
+from .lead_panels import MappedPanels
 from .quadrature import IntegrationWarning, graded_points, integrate_panels
 from .stats import fermi, x_bose
 from .transmission import Electrodes
@@ -85,6 +87,15 @@ _MIN_WIDTH = 1e-11
 _NOISE_ULPS = 64
 #: Lambda is wanted to rtol of itself or of this fraction of Pi^< (unequal temperatures)
 _DOS_FLOOR = 1e-3
+#: the energy integrals' panels: "mapped" (breakpoints only, square-root maps at the band
+#: edges, :mod:`.lead_panels`, one vectorized construction for all frequencies) or
+#: "adaptive" (the former route: graded meshes at the band edges, built per frequency);
+#: a private switch for the benchmark (benchmarks/bench_leads.py)
+ROUTE = "mapped"
+#: level breakpoints of the mapped route: Re z_j + c |Im z_j| for these c
+_LEVEL_STEPS = (0.0, -1.0, 1.0)
+#: Fermi breakpoints: mu + c T for these c (and mu itself)
+_THERMAL_STEPS = (-6.0, -2.0, 2.0, 6.0)
 
 
 # ---------------------------------------------------------------- Chebyshev tables
@@ -188,6 +199,7 @@ class ChebyshevTable:
         flat = values.reshape(-1, _NODES, n * r).view(float)           # (P, 32, 2 N r)
         self._flat = np.ascontiguousarray(flat.swapaxes(1, 2)).reshape(len(values), -1)
         self.error = np.concatenate([d[3] for d in done])[order] if done else np.zeros(0)
+        self._coef = None
 
     def _noise(self, panels, size):
         """Round-off of ``W = (E - H - Sigma)^-1 P`` on each panel: a backward-stable solve
@@ -210,36 +222,41 @@ class ChebyshevTable:
         return w.reshape(panels.shape[:1] + (_NODES,) + self._rhs.shape)
 
     @property
+    def rank(self):
+        """``r``: the columns of ``W`` (the rank of the electrode's broadening)."""
+        return self._shape[1]
+
+    @property
+    def coefficients(self):
+        """Chebyshev coefficients of the interpolants, (P, 32, 2 N r) floats (real and
+        imaginary parts of ``W`` interleaved, as the nodes' values are stored); computed
+        once, for the compiled kernel (:func:`.lead_kernels.pair_kernel`)."""
+        if self._coef is None:
+            self._coef = _kernels.chebyshev_coefficients(self._flat, _NODES)
+        return self._coef
+
+    @property
     def values(self):
         """``W`` at the nodes of every panel: (P, 32, N, r) complex."""
         n, r = self._shape
         flat = self._flat.reshape(-1, n * r * 2, _NODES).swapaxes(1, 2)
         return np.ascontiguousarray(flat).view(complex).reshape(-1, _NODES, n, r)
 
-    def __call__(self, x):
+    def __call__(self, x, compiled=False):
         """``(W(x), error)`` at the energies ``x`` (1-d): shapes (M, N, r) and (M,).
 
         Barycentric interpolation in the panel that holds ``x`` (a point just outside
-        every panel, by rounding, takes the nearest one)."""
+        every panel, by rounding, takes the nearest one).  ``compiled``: the numba loop
+        of :mod:`.lead_kernels` when numba is installed (the same arithmetic; the
+        mapped route), else NumPy."""
         x = np.asarray(x, float).ravel()
         n, r = self._shape
-        out = np.empty((x.size, 2 * n * r))
-        step = max(1, _INTERP_BLOCK // (2 * n * r * _NODES))
-        idx = np.clip(np.searchsorted(self.left, x, side="right") - 1, 0, self.left.size - 1)
-        for start in range(0, x.size, step):
-            part, i = x[start:start + step], idx[start:start + step]
-            lo, hi = self.left[i], self.right[i]
-            t = (2 * part - (lo + hi)) / (hi - lo)                   # in [-1, 1]
-            diff = t[:, None] - _CHEB_X[None, :]
-            exact = diff == 0
-            with np.errstate(divide="ignore", invalid="ignore"):
-                c = _CHEB_W[None, :] / np.where(exact, 1.0, diff)
-            hit = exact.any(axis=1)
-            if hit.any():
-                c[hit] = exact[hit].astype(float)
-            c /= c.sum(axis=1, keepdims=True)
-            g = np.take(self._flat, i, axis=0).reshape(part.size, 2 * n * r, _NODES)
-            out[start:start + step] = np.einsum("mjk,mk->mj", g, c)
+        if compiled:
+            out, idx = _kernels.interpolate(self._flat, self.left, self.right, _CHEB_X,
+                                            _CHEB_W, x)
+        else:
+            out, idx = _kernels.interpolate_numpy(self._flat, self.left, self.right, _CHEB_X,
+                                                  _CHEB_W, x, block=_INTERP_BLOCK)
         return out.view(complex).reshape(x.size, n, r), self.error[idx]
 
 
@@ -305,7 +322,7 @@ class LeadSpectra:
         self.tables.setdefault(side, []).append(table)
         return table
 
-    def compute(self, ch, omega, mu_a, mu_b, T_a, T_b, *, rtol=RTOL):
+    def compute(self, ch, omega, mu_a, mu_b, T_a, T_b, *, rtol=RTOL, route=None):
         """``(Lambda, Pi^<, error)`` of channel ``ch`` at the 1-d arrays ``omega`` and the
         electrodes' occupations (``mu_a``, ``mu_b``, ``T_a``, ``T_b``): shapes (M, K, K),
         (M, K, K), (M,).  The Green's functions are those of this object's chemical
@@ -338,7 +355,15 @@ class LeadSpectra:
             table_a = table_b = self.table(a, np.concatenate([spans_a, spans_b]))
         else:
             table_a, table_b = self.table(a, spans_a), self.table(b, spans_b)
-        edges = [self._edges(*p) for p in zip(w, ta, tb, lo, hi, mu_a, mu_b)]
+        route = ROUTE if route is None else route
+        if route == "adaptive":
+            edges = [self._edges(*p) for p in zip(w, ta, tb, lo, hi, mu_a, mu_b)]
+        elif route == "mapped":
+            cut_lo = lo <= np.maximum(sup_a[0], sup_b[0] + w)
+            cut_hi = hi >= np.minimum(sup_a[1], sup_b[1] + w)
+            panels = self._mapped_edges(w, ta, tb, lo, hi, mu_a, mu_b, cut_lo, cut_hi)
+        else:
+            raise ValueError(f"route must be 'mapped' or 'adaptive', got {route!r}")
         couplings = self.numeric.M
         spin = self.numeric.spin_degeneracy
         m_norm = float(np.max(np.linalg.norm(couplings, ord=2, axis=(1, 2)), initial=0.0))
@@ -346,10 +371,18 @@ class LeadSpectra:
         d = w - (mu_a - mu_b)
         n = k * k
 
+        fused = (route == "mapped" and _kernels.COMPILED and table_a.left.size > 0
+                 and table_b.left.size > 0)
+
         def kernel(e, shift):
             """``K`` (M, K, K) at energies e and e - shift, and an error bound (M,)."""
-            wa, err_a = table_a(e)
-            wb, err_b = table_b(e - shift)
+            if fused:
+                return _kernels.pair_kernel(table_a, table_b, e, e - shift,
+                                            self.electrodes.gamma(a, e),
+                                            self.electrodes.gamma(b, e - shift),
+                                            couplings, spin, m_norm)
+            wa, err_a = table_a(e, compiled=route == "mapped")
+            wb, err_b = table_b(e - shift, compiled=route == "mapped")
             g_a = self.electrodes.gamma(a, e)
             g_b = self.electrodes.gamma(b, e - shift)
             x = np.einsum("Mib,kij,Mja->Mkba", np.conj(wb), couplings, wa)
@@ -370,7 +403,11 @@ class LeadSpectra:
                 continue
             pw, pta, ptb, pd = w[pick], ta[pick], tb[pick], d[pick]
             pma, pmb = mu_a[pick], mu_b[pick]
-            p_edges = [edges[i] for i in pick]
+            if route == "adaptive":
+                p_edges = [edges[i] for i in pick]
+            else:
+                sub = panels.subset(pick)
+                p_edges = sub.edges()
 
             def integrand(e, owner, pw=pw, pta=pta, ptb=ptb, pd=pd, pma=pma, pmb=pmb,
                           same_t=same_t):
@@ -406,6 +443,9 @@ class LeadSpectra:
                            np.concatenate([e_l, e_l, e_e, e_e], -1))
                 return tuple(x.reshape(shape + (x.shape[-1],)) for x in out)
 
+            if route == "mapped":
+                integrand = _mapped_integrand(integrand, sub)
+
             if same_t:
                 groups, floors = [np.arange(2 * n)], [0.0]
             else:
@@ -436,6 +476,31 @@ class LeadSpectra:
                           "frequencies", IntegrationWarning, stacklevel=3)
         return dos, pi_less, errors
 
+    def _mapped_edges(self, w, ta, tb, lo, hi, mu_a, mu_b, cut_lo, cut_hi):
+        """The panels of the energy integrals at all frequencies ``w`` at once
+        (:class:`~.lead_panels.MappedPanels`): the window ``[lo, hi]`` (its ends singular
+        where a band cuts it), the Fermi edges ``mu_a`` and ``mu_b + w`` with
+        ``_THERMAL_STEPS`` temperatures around them, the levels ``Re z_j`` and
+        ``Re z_j + w`` with ``_LEVEL_STEPS`` widths around them, and the band edges and
+        the band edges shifted by ``w`` (singular: square-root maps, no graded meshes)."""
+        col = [lo, hi, mu_a, mu_b + w]
+        flag = [cut_lo, cut_hi, np.zeros(w.size, bool), np.zeros(w.size, bool)]
+        steps = np.asarray(_THERMAL_STEPS)
+        with np.errstate(invalid="ignore"):
+            therm_a = np.where(ta[:, None] > 0, mu_a[:, None] + steps * ta[:, None], np.nan)
+            therm_b = np.where(tb[:, None] > 0, (mu_b + w)[:, None] + steps * tb[:, None],
+                               np.nan)
+        fixed = (self.levels[:, None] + np.asarray(_LEVEL_STEPS) * self.widths[:, None]).ravel()
+        cols = [np.stack(col, -1), therm_a, therm_b, np.broadcast_to(fixed, (w.size, fixed.size)),
+                fixed[None, :] + w[:, None]]
+        flags = [np.stack(flag, -1), np.zeros(therm_a.shape, bool), np.zeros(therm_b.shape, bool),
+                 np.zeros((w.size, 2 * fixed.size), bool)]
+        if self.band_edges.size:
+            cols += [np.broadcast_to(self.band_edges, (w.size, self.band_edges.size)),
+                     self.band_edges[None, :] + w[:, None]]
+            flags.append(np.ones((w.size, 2 * self.band_edges.size), bool))
+        return MappedPanels(np.concatenate(cols, axis=1), np.concatenate(flags, axis=1))
+
     def _edges(self, w, ta, tb, lo, hi, mu_a, mu_b):
         """The breakpoints of the energy integral at frequency ``w``."""
         thermal = [x0 + c * t for x0, t in ((mu_a, ta), (mu_b + w, tb)) if t > 0
@@ -454,6 +519,21 @@ class LeadSpectra:
                                      lo, hi, ratio=4.0))
         pts = np.unique(np.concatenate([np.asarray(p, float) for p in pts]))
         return pts[(pts >= lo) & (pts <= hi)]
+
+
+def _mapped_integrand(integrand, panels):
+    """The integrand of :meth:`LeadSpectra.compute` in the panels' variable ``t``:
+    ``f(x(t)) dx/dt`` (values, magnitudes and error bounds alike)."""
+
+    def mapped(t, owner):
+        shape = t.shape
+        own = np.broadcast_to(np.asarray(owner).reshape(-1, *([1] * (t.ndim - 1))), shape)
+        x, jac = panels.map(t.ravel(), own.ravel())
+        out = integrand(x.reshape(shape), owner)
+        jac = np.abs(jac).reshape(shape + (1,))
+        return tuple(part * jac for part in out)
+
+    return mapped
 
 
 def _merge(spans):
