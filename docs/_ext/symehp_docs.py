@@ -47,6 +47,7 @@ _LAYERS = {
                                 "symehp.printing"],
     "Numbers": ["symehp.numeric", "symehp.sweep", "symehp.conditions", "symehp.units",
                 "symehp.modelfile"],
+    "Inputs from other codes": ["symehp.interop"],
     "Applications and figures": ["symehp.applications", "symehp.figures"],
     "Errors": ["symehp.errors"],
 }
