@@ -7,6 +7,7 @@ replaces that section only, so running one benchmark never erases another's.
 
 import os
 import platform
+import sys
 import time
 from pathlib import Path
 
@@ -65,3 +66,16 @@ def write_section(heading, script, text):
         new = old.rstrip("\n") + "\n\n" + body
     RESULTS.write_text(new)
     return RESULTS
+
+
+def report(text, difference, limit, section, script, write):
+    """Print ``text``; fail (exit status 1) if ``difference`` exceeds ``limit``, else
+    write it as the section ``section`` of results.md when ``write``; the status."""
+    print(text)
+    if difference > limit:
+        print(f"FAIL: the routes disagree by {difference:.1e}, more than {limit:.0e}",
+              file=sys.stderr)
+        return 1
+    if write:
+        write_section(section, script, text)
+    return 0

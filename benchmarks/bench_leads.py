@@ -44,7 +44,7 @@ from symehp import leads
 from symehp.numeric.lead_currents import lead_transport
 from symehp.numeric.lead_kernels import COMPILED
 from symehp.numeric.quadrature import IntegrationWarning
-from _common import machine, machine_line, write_section
+from _common import machine, machine_line, report
 
 SECTION = "Energy-dependent leads: mapped panels vs graded meshes (bench_leads.py)"
 CHANNELS = ("LL", "RR", "RL", "LR")
@@ -136,13 +136,7 @@ def main():
         " the rows above (not met by this route: see the report of issue 10).",
     ]
     text = "\n".join(lines)
-    print(text)
-    if max(diffs) > 1e-8:
-        print("FAIL: the routes disagree by more than 1e-8", file=sys.stderr)
-        return 1
-    if args.write:
-        write_section(SECTION, "bench_leads.py", text)
-    return 0
+    return report(text, max(diffs), 1e-8, SECTION, "bench_leads.py", args.write)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ import numpy as np
 
 import symehp
 from symehp.numeric import spectra
-from _common import machine, machine_line, write_section
+from _common import machine, machine_line, report
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 import _shared  # noqa: E402
@@ -106,13 +106,7 @@ def main():
         f" {t3_poles / V3.size:.3f} | {t3_quad / t3_poles:.0f}x | {diff_three:.1e} |",
     ]
     text = "\n".join(lines)
-    print(text)
-    if max(diff_two, diff_three) > 1e-10:
-        print("FAIL: the routes disagree by more than 1e-10", file=sys.stderr)
-        return 1
-    if args.write:
-        write_section(SECTION, "bench_thermal.py", text)
-    return 0
+    return report(text, max(diff_two, diff_three), 1e-10, SECTION, "bench_thermal.py", args.write)
 
 
 if __name__ == "__main__":

@@ -135,6 +135,18 @@ if COMPILED:
         return i, (2.0 * x - (left[i] + right[i])) / (right[i] - left[i])
 
     @njit(cache=True)
+    def _unpack(flat, w):                                              # pragma: no cover
+        """``w[q, c]`` from the interleaved real/imaginary table values ``flat``; returns
+        ``||w||_F^2``."""
+        norm2 = 0.0
+        for q in range(w.shape[0]):
+            for c in range(w.shape[1]):
+                v = flat[2 * (q * w.shape[1] + c)] + 1j * flat[2 * (q * w.shape[1] + c) + 1]
+                w[q, c] = v
+                norm2 += v.real * v.real + v.imag * v.imag
+        return norm2
+
+    @njit(cache=True)
     def _pair_kernel(coef_a, left_a, right_a, tab_err_a, ra, coef_b, left_b, right_b,
                      tab_err_b, rb, xa, xb, ga, gb, couplings, spin, m_norm2,
                      kern, bound):                                     # pragma: no cover
@@ -156,18 +168,8 @@ if COMPILED:
             i, t = _locate(left_b, right_b, xb[p])
             _clenshaw(coef_b, i, t, fb, s1, s2)
             eb = tab_err_b[i]
-            na = 0.0
-            for q in range(n):
-                for c in range(ra):
-                    v = fa[2 * (q * ra + c)] + 1j * fa[2 * (q * ra + c) + 1]
-                    wa[q, c] = v
-                    na += v.real * v.real + v.imag * v.imag
-            nb = 0.0
-            for q in range(n):
-                for c in range(rb):
-                    v = fb[2 * (q * rb + c)] + 1j * fb[2 * (q * rb + c) + 1]
-                    wb[q, c] = v
-                    nb += v.real * v.real + v.imag * v.imag
+            na = _unpack(fa, wa)
+            nb = _unpack(fb, wb)
             for k in range(n_modes):
                 for q in range(n):                       # mw = M^k wa
                     for c in range(ra):
