@@ -16,7 +16,11 @@ Output: an aligned text table, or with ``--json`` one JSON object::
                             "n", "T_eff"}]}]}
 
 ``n`` and ``T_eff`` are left out of an unstable mode (``"stable": false``).
-A mode driven unstable is reported, not an error.  Exit code 0 on success,
+With ``--units UNIT`` (the model's energy unit, e.g. ``eV``) each point also has
+``"si"``: ``J_W``, ``J_by_channel_W``, ``error_J_W``, ``I_electric_A`` (``-e I``),
+``error_I_electric_A`` and ``T_eff_K`` (stable modes), and the text report adds
+those columns.  The model may have chain leads (``lead_L`` / ``lead_R`` tables of
+the model file).  A mode driven unstable is reported, not an error.  Exit code 0 on success,
 2 on bad input, with a one-line message ``symehp current: ...`` on stderr
 (with ``SYMEHP_DEBUG=1`` in the environment: the traceback instead).
 """
@@ -296,17 +300,20 @@ def _status(entry):
 
 def si_values(point, si):
     """The SI values of one point's currents (:class:`~symehp.units.Units` ``si``): J,
-    its parts and error in W, the electric current ``-e I`` and its error in A."""
+    its parts and error in W, the electric current ``-e I`` and its error in A, and
+    the stable modes' ``T_eff`` in K (``T_eff_K``: mode index as a string -> K)."""
     return {"energy_unit": si.energy_unit, "J_W": si.watts(point["J"]),
             "J_by_channel_W": {c: si.watts(v) for c, v in point["J_by_channel"].items()},
             "error_J_W": si.watts(point["error_J"]),
             "I_electric_A": si.electric(point["I"]),
-            "error_I_electric_A": si.electric_current * point["error_I"]}
+            "error_I_electric_A": si.electric_current * point["error_I"],
+            "T_eff_K": {str(m["mode"]): si.kelvin(m["T_eff"]) for m in point["modes"]
+                        if m["stable"]}}
 
 
 def format_text(label, conditions, points, si=None):
     """The text report: model, temperatures, a currents table and a modes table (and
-    with ``si``, a :class:`~symehp.units.Units`, the currents in W and A)."""
+    with ``si``, a :class:`~symehp.units.Units`, the currents in W and A and T_eff in K)."""
     c = conditions
     temps = f"temperatures: T_L = {c['T_L']:g}, T_R = {c['T_R']:g}, T_ph = {c['T_ph']:g}"
     if si is not None:
@@ -335,8 +342,12 @@ def format_text(label, conditions, points, si=None):
     for p in points:
         for m in p["modes"]:
             n, t = (_g(m["n"]), _g(m["T_eff"])) if m["stable"] else ("-", "-")
-            rows.append([_g(p["V"]), m["mode"], _g(m["omega"]), n, t, _g(m["damping"]), _status(m)])
-    lines += _table(["V", "mode", "Omega", "n", "T_eff", "damping", "status"], rows)
+            kelvin = ([_g(si.kelvin(m["T_eff"])) if m["stable"] else "-"]
+                      if si is not None else [])
+            rows.append([_g(p["V"]), m["mode"], _g(m["omega"]), n, t] + kelvin
+                        + [_g(m["damping"]), _status(m)])
+    lines += _table(["V", "mode", "Omega", "n", "T_eff"] + (["T_eff [K]"] if si else [])
+                    + ["damping", "status"], rows)
     return "\n".join(lines)
 
 

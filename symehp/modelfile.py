@@ -24,6 +24,26 @@ General form (:class:`symehp.model.Junction`), at the top level of the file::
     omega    = [1.0]                            # a list of K numbers
     gamma_ph = [0.05]                           # a list of K numbers
 
+Energy-dependent leads (:mod:`symehp.leads`): either electrode may be a
+``lead_L`` / ``lead_R`` table in place of ``gamma_L`` / ``gamma_R`` (one of the
+two for each side)::
+
+    [lead_L]                     # a semi-infinite chain, symehp.leads.chain
+    type = "chain"
+    t = 1.0                      # hopping (real, nonzero)
+    onsite = 0.0                 # optional, default 0
+    coupling = [0.6, 0.0]        # N hoppings device orbital -> surface site
+    follow_bias = false          # optional: the band moves with mu_L
+
+    [lead_R]                     # wide band, symehp.leads.wide_band (= gamma_R)
+    type = "wide_band"
+    gamma = [[0.0, 0.0], [0.0, 0.2]]
+
+A lead given by a Python function (:func:`symehp.leads.self_energy`) cannot be
+written in a file; build that Junction in Python.  :func:`model_to_dict`
+writes a chain lead as a ``lead_`` table and a wide-band electrode as
+``gamma_``.
+
 Optional keys:
 
 * ``description``: a free-text string (JSON has no comments);
@@ -59,19 +79,27 @@ from pathlib import Path
 import numpy as np
 
 from .conditions import CONDITIONS, check_conditions
+from . import leads as _leads
 from .errors import ModelError
 from .model import Junction, two_level
 
 __all__ = ["ModelFile", "read_model_file", "load_model", "parse_model", "model_to_dict",
-           "dump_model", "TWO_LEVEL_KEYS", "GENERAL_KEYS", "CONDITION_KEYS"]
+           "dump_model", "TWO_LEVEL_KEYS", "GENERAL_KEYS", "LEAD_KEYS", "LEAD_TYPES",
+           "CONDITION_KEYS"]
 
 #: required keys of the ``two_level`` table (plus the optional ``hopping``)
 TWO_LEVEL_KEYS = ("eps1", "eps2", "gamma1", "gamma2", "m", "omega", "gamma_ph")
 #: required keys of the general form
 GENERAL_KEYS = ("H", "gamma_L", "gamma_R", "M", "omega", "gamma_ph")
+#: optional keys of the general form: an energy-dependent lead in place of gamma_L / gamma_R
+LEAD_KEYS = ("lead_L", "lead_R")
+#: the lead tables' types: required keys, then optional keys with their defaults
+LEAD_TYPES = {"chain": (("t", "coupling"), {"onsite": 0.0, "follow_bias": False}),
+              "wide_band": (("gamma",), {})}
 #: allowed keys of the ``conditions`` table
 CONDITION_KEYS = CONDITIONS
-_TOP_KEYS = ("description", "two_level", "conditions", "spin_degeneracy") + GENERAL_KEYS
+_TOP_KEYS = (("description", "two_level", "conditions", "spin_degeneracy") + GENERAL_KEYS
+             + LEAD_KEYS)
 _SUFFIXES = (".json", ".toml")
 
 _UNSIGNED = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
@@ -153,7 +181,7 @@ def parse_model(data, *, source="<data>"):
         raise ModelError(f"{source}: description: must be a string, got {_kind(description)}")
     conditions = _conditions(data.get("conditions", {}), source)
     spin = _spin(data.get("spin_degeneracy", 1), source)
-    general = [k for k in GENERAL_KEYS if k in data]
+    general = [k for k in GENERAL_KEYS + LEAD_KEYS if k in data]
     if "two_level" in data:
         if general:
             raise ModelError(f"{source}: give either a two_level table or the general model "
@@ -250,11 +278,26 @@ def _matrix(value, where, size=None):
 
 def _general_model(data, source, spin=1):
     """The :class:`Junction` of the general form."""
-    _require(data, GENERAL_KEYS, source, "general model")
+    electrodes = {}
+    for side in "LR":
+        both = [k for k in (f"gamma_{side}", f"lead_{side}") if k in data]
+        if len(both) == 2:
+            raise ModelError(f"{source}: give either gamma_{side} (wide band) or a lead_{side} "
+                             f"table for electrode {side}, not both")
+        if not both and any(k in data for k in GENERAL_KEYS):
+            raise ModelError(f"{source}: general model: missing electrode {side}: give "
+                             f"gamma_{side} (wide band) or a lead_{side} table")
+        electrodes[side] = both[0] if both else f"gamma_{side}"
+    _require(data, [k for k in GENERAL_KEYS if not k.startswith("gamma_")]
+             + list(electrodes.values()), source, "general model")
     H = _matrix(data["H"], f"{source}: H")
     n = len(H)
-    gamma_L = _matrix(data["gamma_L"], f"{source}: gamma_L", n)
-    gamma_R = _matrix(data["gamma_R"], f"{source}: gamma_R", n)
+    args = {}
+    for side, key in electrodes.items():
+        if key.startswith("gamma_"):
+            args[key] = _matrix(data[key], f"{source}: {key}", n)
+        else:
+            args[key] = _lead(data[key], source, key, n)
     couplings = data["M"]
     if not isinstance(couplings, list) or not couplings or not all(
             isinstance(m, list) and m and all(isinstance(r, list) for r in m) for m in couplings):
@@ -264,9 +307,61 @@ def _general_model(data, source, spin=1):
     omega = _real_list(data["omega"], f"{source}: omega", len(M))
     gamma_ph = _real_list(data["gamma_ph"], f"{source}: gamma_ph", len(M))
     try:
-        return Junction(H, gamma_L, gamma_R, M, omega, gamma_ph, spin_degeneracy=spin)
+        return Junction(H, M=M, omega=omega, gamma_ph=gamma_ph, spin_degeneracy=spin, **args)
     except ModelError as exc:
         raise ModelError(f"{source}: {exc}") from None
+
+
+def _lead(table, source, key, n):
+    """The lead of the ``lead_L`` / ``lead_R`` table ``key`` (:data:`LEAD_TYPES`) for an
+    N x N ``H``."""
+    where = f"{source}: {key}"
+    types = ", ".join(repr(t) for t in LEAD_TYPES)
+    if not isinstance(table, dict):
+        raise ModelError(f"{where}: expected a table with a type ({types}), got {_kind(table)}")
+    kind = table.get("type")
+    if kind is None:
+        raise ModelError(f"{where}: missing key type ({types})")
+    if kind not in LEAD_TYPES:
+        raise ModelError(f"{where}: type: {kind!r} is not a lead type a file can hold "
+                         f"({types}); a lead given by a Python function "
+                         "(symehp.leads.self_energy) cannot be written in a model file: "
+                         "build that Junction in Python")
+    required, optional = LEAD_TYPES[kind]
+    _check_keys(table, ("type",) + required + tuple(optional), source, f"{key}.")
+    _require(table, required, source, f"{key} (type {kind!r})")
+    if kind == "wide_band":
+        return _leads.wide_band(_matrix(table["gamma"], f"{where}.gamma", n))
+    values = {**optional, **{k: table[k] for k in table if k != "type"}}
+    coupling = values["coupling"]
+    if not isinstance(coupling, list):
+        raise ModelError(f"{where}.coupling: expected a list of {n} hoppings (one per device "
+                         f"orbital), got {_kind(coupling)}")
+    if len(coupling) != n:
+        raise ModelError(f"{where}.coupling: has {len(coupling)} entries, but H is {n} x {n} "
+                         "(one hopping per device orbital)")
+    coupling = [_number(v, f"{where}.coupling[{i}]", real=False) for i, v in enumerate(coupling)]
+    if not isinstance(values["follow_bias"], bool):
+        raise ModelError(f"{where}.follow_bias: must be true or false, got "
+                         f"{values['follow_bias']!r}")
+    t = _number(values["t"], f"{where}.t", real=True)
+    onsite = _number(values["onsite"], f"{where}.onsite", real=True)
+    try:
+        return _leads.chain(t, onsite=onsite, coupling=coupling,
+                            follow_bias=values["follow_bias"])
+    except ModelError as exc:
+        raise ModelError(f"{where}: {exc}") from None
+
+
+def _lead_entry(lead, side):
+    """The ``lead_`` table of an energy-dependent lead (a chain), for the file."""
+    if not isinstance(lead, _leads.Chain):
+        raise ModelError(f"lead_{side} ({lead!r}) cannot be written to a model file: only "
+                         "wide-band and chain leads can (a lead given by a Python function "
+                         "lives only in Python)")
+    return {"type": "chain", "t": float(lead.t), "onsite": float(lead.onsite),
+            "coupling": [_entry(v) for v in lead.coupling],
+            "follow_bias": bool(lead.follow_bias)}
 
 
 def _two_level_model(table, source, spin=1):
@@ -329,8 +424,14 @@ def model_to_dict(model, conditions=None, description=None):
     out = {}
     if description is not None:
         out["description"] = str(description)
-    out.update(H=matrix(num.H), gamma_L=matrix(num.gamma_L), gamma_R=matrix(num.gamma_R),
-               M=[matrix(m) for m in num.M], omega=[float(w) for w in num.omega],
+    out["H"] = matrix(num.H)
+    for side in "LR":
+        lead = getattr(num, f"lead_{side}")
+        if lead.energy_dependent:
+            out[f"lead_{side}"] = _lead_entry(lead, side)
+        else:
+            out[f"gamma_{side}"] = matrix(getattr(num, f"gamma_{side}"))
+    out.update(M=[matrix(m) for m in num.M], omega=[float(w) for w in num.omega],
                gamma_ph=[float(g) for g in num.gamma_ph])
     if num.spin_degeneracy != 1:
         out["spin_degeneracy"] = num.spin_degeneracy
@@ -359,13 +460,17 @@ def _toml_value(value):
         return "[" + ", ".join(_toml_value(v) for v in value) + "]"
     if isinstance(value, str):
         return json.dumps(value)          # a valid TOML basic string
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return repr(float(value))
 
 
 def _to_toml(data):
-    """TOML text of a :func:`model_to_dict` dict (top-level keys, then ``[conditions]``)."""
-    lines = [f"{k} = {_toml_value(v)}" for k, v in data.items() if k != "conditions"]
-    if "conditions" in data:
-        lines += ["", "[conditions]"]
-        lines += [f"{k} = {_toml_value(v)}" for k, v in data["conditions"].items()]
+    """TOML text of a :func:`model_to_dict` dict (top-level keys, then its tables:
+    ``[lead_L]``, ``[lead_R]``, ``[conditions]``)."""
+    lines = [f"{k} = {_toml_value(v)}" for k, v in data.items() if not isinstance(v, dict)]
+    for name, table in data.items():
+        if isinstance(table, dict):
+            lines += ["", f"[{name}]"]
+            lines += [f"{k} = {_toml_value(v)}" for k, v in table.items()]
     return "\n".join(lines) + "\n"

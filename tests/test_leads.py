@@ -11,6 +11,7 @@
 """
 
 import copy
+import re
 import pickle
 import warnings
 
@@ -21,7 +22,7 @@ from scipy import integrate, sparse
 from scipy.sparse.linalg import spsolve
 
 import symehp
-from symehp import ModelError, leads
+from symehp import ModelError, ParameterError, leads
 
 H2 = [[0.5, 0.1], [0.1, -0.5]]
 GL2 = [[0.2, 0.0], [0.0, 0.0]]
@@ -358,10 +359,14 @@ def test_junction_with_chain_leads():
 
 
 def test_functions_without_lead_support_say_so():
+    # (the currents, the mode occupation and ehp_self_energy take the lead route:
+    # test_lead_currents.py, test_lead_self_energy.py); the dressed modes do not yet
     jn = _junction(lead_L=leads.chain(1.0, coupling=[0.5, 0.0]), gamma_R=GR2)
-    kw = dict(mu_L=0.4, mu_R=-0.4, T_e=0.05, T_ph=0.05)
-    # (the currents and the mode occupation take the lead route: test_lead_currents.py)
-    kw.pop("T_ph")
-    for call in (lambda: symehp.ehp_self_energy(jn, "LR", 0.3, **kw),):
-        with pytest.raises(ModelError, match="needs wide-band electrodes.*energy-dependent lead"):
+    kw = dict(mu_L=0.4, mu_R=-0.4, T_e=0.05)
+    for what, call in (
+            ("dressed=True", lambda: symehp.transport(jn, T_ph=0.05, dressed=True, **kw)),
+            ("mode_steady_state", lambda: symehp.mode_steady_state(jn, T_ph=0.05, **kw))):
+        with pytest.raises(ParameterError, match=f"{re.escape(what)}.*needs wide-band leads"):
             call()
+    with pytest.raises(ModelError, match="needs wide-band electrodes.*energy-dependent lead"):
+        symehp.mode_eigenfrequencies(jn, **kw)

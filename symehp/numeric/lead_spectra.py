@@ -22,8 +22,11 @@ table over the energies the integrals need (:class:`ChebyshevTable`: 32 nodes
 per panel, panels graded towards the band edges and the levels and bisected
 until the Chebyshev tail is below ``TABLE_RTOL`` of the panel's values).  Every
 quadrature node of every frequency then takes ``W_a(e)`` and ``W_b(e - w)`` from
-the tables (barycentric interpolation, cost O(32 N r) instead of an O(N^3)
-solve) and ``gamma_a``, ``gamma_b`` exactly from the leads, and
+the tables (cost O(32 N r) instead of an O(N^3) solve: Clenshaw's recurrence
+on the panels' Chebyshev coefficients in the compiled kernel
+:func:`.lead_kernels.pair_kernel`, which also assembles ``K``, when numba is
+installed; barycentric interpolation in NumPy otherwise) and ``gamma_a``,
+``gamma_b`` exactly from the leads, and
 ``K_mn = g_s tr[X^m gamma_a X^n^dagger gamma_b]``, ``X^m = W_b^dagger M^m W_a``.
 ``W_a`` is analytic inside each lead's support except at the band edges (where
 ``Sigma`` has square-root branch points; ``G^r`` has no real pole where lead a
@@ -31,13 +34,32 @@ broadens, see :class:`ChebyshevTable`), so the tables converge geometrically.
 
 The energy integrals
 --------------------
-:func:`~.quadrature.integrate_panels`, with breakpoints at the Fermi edges (and
-2, 6, 15 temperatures around them), at the band edges and the band edges
-shifted by ``w`` (graded meshes from ``1e-8`` of the half band width, ratio 4),
-and at the levels ``Re z_j`` and ``Re z_j + w`` (graded by their widths).  The
-window is that of the Fermi factors widened by 40 temperatures (``e^-40``
-beyond), cut to where ``Gamma_a(e)`` and ``Gamma_b(e - w)`` are not zero.  The
-tables' own error (their Chebyshev tails) enters every node's value as an
+:func:`~.quadrature.integrate_panels` (nested Fejer rules of 13 and 27 interior
+points, then bisection, refined until each integral reaches ``rtol``) over the
+window of the Fermi factors widened by 40 temperatures (``e^-40`` beyond), cut
+to where ``Gamma_a(e)`` and ``Gamma_b(e - w)`` are not zero.  Two routes
+(``route=`` of :meth:`LeadSpectra.compute`; the module switch ``ROUTE``):
+
+* ``"mapped"`` (the default): the panels of all frequencies are built at once
+  (:class:`~.lead_panels.MappedPanels`, :meth:`LeadSpectra._mapped_edges`) from
+  breakpoints only: the window's ends, the Fermi edges ``mu_a`` and ``mu_b + w``
+  and 2 and 6 temperatures either side, the levels ``Re z_j`` and ``Re z_j + w``
+  and one width ``|Im z_j|`` either side, and the band edges and the band edges
+  shifted by ``w``.  The band edges (and a window end where a band cuts it) are
+  square-root branch points of the integrand: the panels that end there are
+  integrated in the variable of a square-root map (``x - p ~ u^2``), in which
+  the integrand is analytic, so the rules converge geometrically without graded
+  meshes.  The kernel is the fused compiled one when numba is installed.
+* ``"adaptive"`` (the former route): breakpoints per frequency
+  (:meth:`LeadSpectra._edges`), graded meshes (ratio 4) towards the band edges
+  from ``1e-8`` of the half band width, towards the levels by their widths and
+  towards the Fermi edges by the temperatures (and 2, 6, 15 temperatures either
+  side).  :mod:`.lead_currents` and :mod:`.lead_self_energy` use it for leads
+  without a band (wide band through :func:`symehp.leads.self_energy`), whose
+  integrands reach over long windows with power-law tails that breakpoint-only
+  panels would undersample.
+
+The tables' own error (their Chebyshev tails) enters every node's value as an
 error bound, so the error estimates include it.  At equal temperatures one
 integral ``G = int K (f_b - f_a)/d`` (``d = w - mu_ab``, the quotient without
 cancellation) gives ``Lambda = d G / 2pi`` and ``Pi^< = d n_B(d) G / 2pi``:
@@ -326,7 +348,9 @@ class LeadSpectra:
         """``(Lambda, Pi^<, error)`` of channel ``ch`` at the 1-d arrays ``omega`` and the
         electrodes' occupations (``mu_a``, ``mu_b``, ``T_a``, ``T_b``): shapes (M, K, K),
         (M, K, K), (M,).  The Green's functions are those of this object's chemical
-        potentials (which matter only for leads that follow the bias)."""
+        potentials (which matter only for leads that follow the bias).  ``rtol``: asked
+        of each energy integral; ``route``: ``"mapped"`` or ``"adaptive"`` (module
+        docstring; default ``ROUTE``, i.e. ``"mapped"``)."""
         a, b = ch.alpha, ch.beta
         k = self.numeric.K
         m = omega.size
@@ -502,7 +526,8 @@ class LeadSpectra:
         return MappedPanels(np.concatenate(cols, axis=1), np.concatenate(flags, axis=1))
 
     def _edges(self, w, ta, tb, lo, hi, mu_a, mu_b):
-        """The breakpoints of the energy integral at frequency ``w``."""
+        """The breakpoints of the energy integral at frequency ``w`` (the adaptive route:
+        graded meshes towards the band edges, levels and Fermi edges)."""
         thermal = [x0 + c * t for x0, t in ((mu_a, ta), (mu_b + w, tb)) if t > 0
                    for c in (-15.0, -6.0, -2.0, 2.0, 6.0, 15.0)]
         levels = np.concatenate([self.levels, self.levels + w])
@@ -578,6 +603,18 @@ def _difference_quotient(x_a, x_b, d, T):
 _broadcast = spectrum_arguments
 
 
+def spectra_groups(numeric, mu_L, mu_R):
+    """``[(LeadSpectra, indices), ...]`` for the flat points with chemical potentials
+    ``mu_L``, ``mu_R`` (1-D): one set of tables for all points, unless a lead follows the
+    bias (its band moves with its chemical potential); then one per ``(mu_L, mu_R)``."""
+    if any(getattr(numeric, f"lead_{s}").follow_bias for s in "LR"):
+        pairs, which = np.unique(np.stack([mu_L, mu_R], -1), axis=0, return_inverse=True)
+        which = np.ravel(which)
+        return [(LeadSpectra(numeric, ml, mr), np.flatnonzero(which == g))
+                for g, (ml, mr) in enumerate(pairs)]
+    return [(LeadSpectra(numeric, 0.0, 0.0), np.arange(np.size(mu_L)))]
+
+
 def channel_spectra(numeric, ch, omega, mu_L, mu_R, T_L, T_R, *, rtol=RTOL):
     """``(Lambda, Pi^<, error)`` of channel ``ch`` for broadcast arrays (no checks):
     shapes ``omega.shape + (K, K)`` twice and ``omega.shape``.
@@ -593,13 +630,7 @@ def channel_spectra(numeric, ch, omega, mu_L, mu_R, T_L, T_R, *, rtol=RTOL):
     dos = np.zeros((flat[0].size, k, k), complex)
     pi_less = np.zeros_like(dos)
     errors = np.zeros(flat[0].size)
-    if any(getattr(numeric, f"lead_{s}").follow_bias for s in "LR"):
-        pairs, which = np.unique(np.stack(flat[1:3], -1), axis=0, return_inverse=True)
-        which = np.ravel(which)
-        groups = [(LeadSpectra(numeric, ml, mr), np.flatnonzero(which == g))
-                  for g, (ml, mr) in enumerate(pairs)]
-    else:
-        groups = [(LeadSpectra(numeric, 0.0, 0.0), np.arange(flat[0].size))]
+    groups = spectra_groups(numeric, flat[1], flat[2])
     a, b = ch.alpha, ch.beta
     for spectra, sel in groups:
         out = spectra.compute(ch, flat[0][sel], mus[a][sel], mus[b][sel], temps[a][sel],
@@ -619,7 +650,8 @@ def lead_spectra(model: Junction | NumericJunction, channel: str | int, omega: A
     (:func:`symehp.emission_spectrum`) of Eq. (7) with the model's leads, wide band
     or energy dependent (:mod:`symehp.leads`); what those two functions return for
     a model with an energy-dependent lead.  Arguments as theirs; ``rtol``: the
-    relative accuracy asked of each energy integral.
+    relative accuracy asked of each energy integral (the panels of the
+    ``"mapped"`` route of the module docstring).
 
     Returns
     -------

@@ -128,7 +128,10 @@ def ehp_self_energy(model: Junction | NumericJunction, channel: str | int, omega
     the electronic damping) and the Hermitian part is its Kramers-Kronig transform;
     the sum over the four channels is the electrons' self-energy in ``D^r = [omega^2 -
     diag(Omega^2) - Pi^r_ph - Pi^r]^-1`` (module docstring).  Lowest order (the
-    electron-hole bubble), wide-band leads, any two electrode temperatures.
+    electron-hole bubble), any two electrode temperatures.  Wide-band leads: the closed
+    form; energy-dependent leads (:mod:`symehp.leads`): the Kramers-Kronig transform of
+    ``Lambda`` by quadrature (:mod:`.lead_self_energy`, ``rtol`` 1e-9; its
+    :func:`~.lead_self_energy.lead_self_energy` also returns an error estimate).
 
     Parameters
     ----------
@@ -156,6 +159,11 @@ def ehp_self_energy(model: Junction | NumericJunction, channel: str | int, omega
         Units of ``Lambda`` (a squared frequency for mass-weighted modes: coupling^2
         per energy), times the model's spin degeneracy like every spectrum.
     """
+    from .lead_spectra import has_energy_dependent_leads
+    if has_energy_dependent_leads(model):
+        from .lead_self_energy import public_self_energy     # the Kramers-Kronig route
+        return public_self_energy(model, channel, omega, mu_L, mu_R, T_e, T_L, T_R, dps,
+                                  backend)
     numeric = numeric_model(model)
     total = isinstance(channel, str) and channel == "total"
     chans = list(CHANNELS) if total else [_channel(channel)]
