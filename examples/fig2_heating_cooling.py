@@ -8,7 +8,8 @@ Run: python examples/fig2_heating_cooling.py [--out DIR]
 import numpy as np
 from _figure import main
 
-from symehp.applications.heating import bias_response, fig2_model
+from symehp.applications.heating import bias_response
+from symehp.models import fig2_model
 
 if __name__ == "__main__":
     main("fig2_heating_cooling")

@@ -7,7 +7,7 @@ Run: python examples/fig3_cold_spot.py [--out DIR]
 from _figure import main
 
 from symehp.applications.cold_spot import cold_spot
-from symehp.applications.heating import fig2_model
+from symehp.models import fig2_model
 
 if __name__ == "__main__":
     main("fig3_cold_spot")

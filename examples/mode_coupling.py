@@ -10,7 +10,7 @@ Run: python examples/mode_coupling.py [--out DIR]
 
 import _figure
 
-from symehp.applications.mode_coupling import eq9_coefficients, flat_dos_a, paper_a
+from symehp.applications.eq9 import eq9_coefficients, flat_dos_a, paper_a
 from symehp.figures import mode_coupling as fig
 
 

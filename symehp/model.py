@@ -967,37 +967,10 @@ def check_spin_degeneracy(value):
 
 # ---------------------------------------------------------------- the paper's model
 
-def two_level(eps1=None, eps2=None, gamma1=None, gamma2=None, m=None, omega=None,
-              gamma_ph=None, *, hopping=0, spin_degeneracy=1):
-    """The paper's minimal model (its Fig. 2): two levels, one mode.
-
-    Level 1 (energy ``eps1``) couples only to electrode L with width
-    ``gamma1``; level 2 (``eps2``) only to R with width ``gamma2``.  There is no
-    direct hopping (unless ``hopping`` is given, an extension): electrons move
-    between the levels only by emitting or absorbing a quantum of the mode,
-    which couples off-diagonally, ``M = m (|1><2| + |2><1|)``.  The mode has
-    frequency ``omega`` and ohmic damping ``gamma_ph``.
-
-    Any argument left as ``None`` becomes a SymPy symbol with the right
-    assumptions (``epsilon_1``, ``gamma_1``, ``m``, ``Omega``, ...), so
-    ``two_level()`` is the fully symbolic model.  ``spin_degeneracy``: as for
-    :class:`Junction` (default 1, spinless).
-    """
-    def sym(value, name, **assumptions):
-        return sp.Symbol(name, **assumptions) if value is None else value
-
-    eps1 = sym(eps1, "epsilon_1", real=True)
-    eps2 = sym(eps2, "epsilon_2", real=True)
-    gamma1 = sym(gamma1, "gamma_1", positive=True)
-    gamma2 = sym(gamma2, "gamma_2", positive=True)
-    m = sym(m, "m", real=True)
-    omega = sym(omega, "Omega", positive=True)
-    gamma_ph = sym(gamma_ph, "gamma_ph", positive=True)
-    # numbers stay plain numbers, so that a numeric two_level takes the numeric route
-    hopping_conj = hopping.conjugate() if _plain_type(type(hopping)) else sp.conjugate(hopping)
-    return Junction(
-        H=[[eps1, hopping], [hopping_conj, eps2]],
-        gamma_L=[[gamma1, 0], [0, 0]],
-        gamma_R=[[0, 0], [0, gamma2]],
-        M=[[0, m], [m, 0]],
-        omega=omega, gamma_ph=gamma_ph, spin_degeneracy=spin_degeneracy)
+def __getattr__(name):
+    # the ready-made models live in symehp.models (which imports this module):
+    # ``symehp.model.two_level`` is that function, loaded on first use
+    if name == "two_level":
+        from .models import two_level
+        return two_level
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -27,7 +27,7 @@ import numpy as np
 
 from .conditions import CONDITIONS, DESCRIPTIONS, check_conditions
 from .ehp import CHANNELS
-from .errors import ParameterError
+from .errors import ModelError, ParameterError
 from .model import Junction
 from .numeric import mode_occupation, transport
 from .numeric._args import real_array
@@ -81,10 +81,8 @@ def _axis(value, name, *, temperature=False):
 
 def _check_options(opts):
     """The checked options: quantities (tuple), chunk size, engine name."""
-    if opts["dressed"] is not False:
-        raise ParameterError(
-            "dressed=True (currents with the electron-dressed mode propagator, issue 11) is not "
-            "implemented yet; use dressed=False (the paper's lowest order)")
+    if not isinstance(opts["dressed"], (bool, np.bool_)):
+        raise ParameterError(f"dressed must be True or False, got {opts['dressed']!r}")
     q = opts["quantities"]
     q = (q,) if isinstance(q, str) else tuple(q)
     unknown = [x for x in q if x not in QUANTITIES]
@@ -172,7 +170,8 @@ def _factory_model(factory, kwargs):
 
 # ---------------------------------------------------------------- the work of one chunk
 
-def _evaluate_chunk(model, mu_L, mu_R, T_L, T_R, T_ph, quantities, rtol, backend):
+def _evaluate_chunk(model, mu_L, mu_R, T_L, T_R, T_ph, quantities, rtol, backend,
+                    dressed=False):
     """The quantities at the points of one chunk (1-d arrays): name -> array (points first).
 
     One vectorized :func:`transport` call (when J, I or J_channel is asked for) and
@@ -182,14 +181,24 @@ def _evaluate_chunk(model, mu_L, mu_R, T_L, T_R, T_ph, quantities, rtol, backend
     out = {}
     conditions = dict(mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R, T_ph=T_ph)
     if {"J", "I", "J_channel"} & set(quantities):
-        res = transport(model, **conditions, rtol=rtol, progress=False, backend=backend)
+        res = transport(model, **conditions, rtol=rtol, progress=False, backend=backend,
+                        dressed=bool(dressed))
         if "J" in quantities:
             out["J"], out["error_J"] = res.J, res.error_J
         if "I" in quantities:
             out["I"], out["error_I"] = res.I, res.error_I
         if "J_channel" in quantities:
             out["J_channel"] = np.stack([res.J_by_channel[ch.name] for ch in CHANNELS], axis=-1)
-    if "n" in quantities:
+    if "n" in quantities and dressed:
+        # the dressed K-mode steady state, one bias point at a time (NaN where unstable)
+        from .numeric.steady_state import mode_steady_state
+        rows = []
+        for i in range(np.size(mu_L)):
+            st = mode_steady_state(model, mu_L=mu_L[i], mu_R=mu_R[i], T_L=T_L[i], T_R=T_R[i],
+                                   T_ph=T_ph[i], dressed=True)
+            rows.append(np.full(model.K, np.nan) if st.occupation is None else st.occupation)
+        out["n"] = np.array(rows).reshape(np.size(mu_L), model.K)
+    elif "n" in quantities:
         out["n"] = np.stack([mode_occupation(model, k, **conditions, unstable="flag",
                                              backend=backend).n
                              for k in range(model.K)], axis=-1)
@@ -238,11 +247,16 @@ def _model_attrs(model, factory, scalars):
     """The model's parameters as attributes (for a factory: at the first parameter set)."""
     from .modelfile import model_to_dict
     num = model.numeric()
+    try:
+        written = json.dumps(model_to_dict(model))
+    except ModelError as exc:
+        # a lead given as a Python function (leads.self_energy) has no file form
+        written = f"not written: {exc}"
     attrs = {"model_N": model.N, "model_K": model.K,
              "model_omega": np.asarray(num.omega, float),
              "model_gamma_ph": np.asarray(num.gamma_ph, float),
              "model_spin_degeneracy": num.spin_degeneracy,
-             "model": json.dumps(model_to_dict(model))}
+             "model": written}
     if factory is not None:
         attrs["model_factory"] = getattr(factory, "__qualname__", type(factory).__name__)
         attrs["model_note"] = ("model_N ... model: the factory's model at the first value of "
@@ -296,7 +310,10 @@ def sweep(model_or_factory, /, **kwargs):
         Any of ``"J"`` (with ``error_J``), ``"I"`` (with ``error_I``),
         ``"J_channel"``, ``"n"``; default all.
     dressed : bool
-        Must be False: the dressed mode propagator (issue 11) is not implemented.
+        Use the electron-dressed mode propagator (``transport(..., dressed=True)``,
+        docs/conventions.md "Dressed modes"): ``J``, ``I``, ``J_channel`` with the dressed
+        K x K ``D^r``, and ``n`` the occupations of :func:`symehp.mode_steady_state` (NaN
+        where a dressed mode grows).  Wide-band leads only.
     client : dask.distributed.Client, optional
         Run each chunk as a Dask task on this client's cluster (a
         ``LocalCluster`` or any scheduler; the workers need symehp installed).
@@ -350,7 +367,7 @@ def sweep(model_or_factory, /, **kwargs):
         a factory), an axis that is not 0-d or 1-d, both or neither of ``V``
         and ``mu_L``/``mu_R``, both or neither of ``T_e`` and ``T_L``/``T_R``,
         no ``T_ph``, a factory that does not return a Junction (checked with the
-        first parameter set), unknown quantities, ``dressed=True``, a client
+        first parameter set), unknown quantities, ``dressed`` not a bool, a client
         that is not a running ``dask.distributed.Client`` or dask not installed.
 
     Notes
@@ -384,6 +401,7 @@ def sweep(model_or_factory, /, **kwargs):
     model, factory, param_axes, scalars = _check_params(model_or_factory, params)
     client = _check_client(opts["client"])
     rtol = opts["rtol"]
+    dressed = bool(opts["dressed"])
 
     # dimensions in the order of the keywords as given
     cond_dims = [k for k in kwargs if k in conditions and conditions[k].ndim == 1]
@@ -436,12 +454,13 @@ def sweep(model_or_factory, /, **kwargs):
             from tqdm import tqdm
             todo = tqdm(tasks, desc="symehp: sweep", unit="chunk", disable=len(tasks) < 2,
                         mininterval=0.1 if sys.stderr.isatty() else 60.0)
-        parts = [_evaluate_chunk(*chunk_args(m, s), quantities, rtol, engine) for m, s in todo]
+        parts = [_evaluate_chunk(*chunk_args(m, s), quantities, rtol, engine, dressed)
+                 for m, s in todo]
     else:
         scattered = client.scatter(models, hash=False)
         futures = [client.submit(_chunk_on_worker, scattered[m],
                                  *[p[s:s + chunk] for p in points], quantities, rtol, engine,
-                                 pure=False)
+                                 dressed, pure=False)
                    for m, s in tasks]
         if opts["progress"]:
             from distributed import progress as dask_progress
@@ -484,7 +503,7 @@ def sweep(model_or_factory, /, **kwargs):
 
     attrs = {"title": "symehp sweep", "conventions": CONVENTIONS,
              "symehp_version": __version__, "rtol": RTOL if rtol is None else float(rtol),
-             "backend": engine, "dressed": 0}
+             "backend": engine, "dressed": int(bool(dressed))}
     for name, arr in conditions.items():
         if arr.ndim == 0:
             attrs[name] = float(arr)

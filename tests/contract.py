@@ -595,7 +595,8 @@ def _eq9_bad(*names):
         Bad(f"{name}-nan", {name: np.nan}, (name,), match="must be finite"),
         Bad(f"{name}-string", {name: "x"}, (name,), match="must be a real number"),
         Bad(f"{name}-array", {name: [0.1, 0.2]}, (name,), match="must be a real number"),
-        Bad(f"{name}-none", {name: None}, (name,), match="must be a real number"))] + [
+        # None is "not given" (model= may stand in for Eq. (9)'s parameters)
+        Bad(f"{name}-none", {name: None}, (name,), match=r"missing Eq. \(9\) parameter"))] + [
         Bad("Omega-zero", {"Omega": 0.0}, ("Omega",), match="must be > 0"),
         Bad("gamma-negative", {"gamma": -1.0}, ("gamma",), match="must be >= 0")]
 

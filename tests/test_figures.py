@@ -24,7 +24,8 @@ plt = pytest.importorskip("matplotlib.pyplot")
 #: coarse grids: figure(**SMALL[name]) is quick and still shows every feature
 SMALL = {"rectification": dict(points=9), "fig3_cold_spot": dict(points=11),
          "fig2_heating_cooling": dict(points=21), "fig4_exceptional_point": dict(n=201),
-         "mode_coupling": dict(n=40)}
+         "mode_coupling": dict(n=40), "ep_junction": dict(n=41),
+         "instability_map": dict(points=(5, 3))}
 FIG2_POINTS = SMALL["fig2_heating_cooling"]["points"]
 
 
@@ -231,3 +232,48 @@ def test_csv_label_columns_round_trip(tmp_path):
     cols = read_csv(path)
     assert list(cols["quantity"]) == ["J", "T_eff"]
     assert cols["value"][0] == 1.5 and np.isnan(cols["value"][1])
+
+
+# ----------------------------------------------------------------- a junction's EP
+
+def test_ep_junction_csv_and_markers(tmp_path):
+    from symehp.applications.two_modes import exceptional_point
+    from symehp.figures import ep_junction as fig
+    from symehp.models import ep_junction
+
+    (path,) = fig.make(tmp_path, png=False)
+    cols = read_csv(path)
+    assert list(cols) == ["V"] + [f"{tag}{q}" for tag in ("", "eq9_") for q in (
+        "omega1_re", "omega1_im", "omega2_re", "omega2_im", "overlap")]
+    ep = exceptional_point(model=ep_junction(fig.SCALE), T_e=fig.T_E)
+    i = int(np.argmax(cols["overlap"]))
+    assert cols["V"][i] == pytest.approx(ep.closest, rel=1e-10)
+    assert cols["overlap"][i] == pytest.approx(ep.overlap_at_closest, rel=1e-10)
+    # the reduction's curves are Eq. (9) with the coefficients at the closest approach
+    j = int(np.argmax(cols["eq9_overlap"]))
+    assert cols["V"][j] == pytest.approx(ep.reduction.closest, rel=1e-2)
+    assert "V_EP" in path.read_text()
+    fig_obj = fig.figure(**SMALL["ep_junction"])
+    try:
+        texts = " ".join(t.get_text() for ax in fig_obj.axes for t in ax.texts)
+        assert f"{ep.V[-1].real:.5f}" in texts
+    finally:
+        plt.close(fig_obj)
+
+
+# ----------------------------------------------------------------- instability map
+
+def test_instability_map_csv_is_the_map(tmp_path):
+    from symehp.figures import instability_map as fig
+
+    points = SMALL["instability_map"]["points"]
+    (path,) = fig.make(tmp_path, png=False, points=points)
+    cols = read_csv(path)
+    assert list(cols) == ["V", "gate", "growth_rate"]
+    _, growth = fig.data(points)
+    np.testing.assert_allclose(cols["growth_rate"], growth.values.ravel(), rtol=1e-11)
+    assert cols["V"].size == np.prod(points)
+    V, gate = np.meshgrid(growth["V"], growth["gate"], indexing="ij")
+    np.testing.assert_array_equal(cols["V"], V.ravel())
+    np.testing.assert_array_equal(cols["gate"], gate.ravel())
+    assert "> 0: unstable" in path.read_text()

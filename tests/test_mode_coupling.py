@@ -1,4 +1,5 @@
-"""Bias-induced inter-mode coupling (symehp.applications.mode_coupling) and its derivation.
+"""Bias-induced inter-mode coupling (symehp.applications.eq9, formerly .mode_coupling) and its
+derivation; the old module's names stay importable (last test).
 
 References used here share nothing with the closed form under test: the EHP
 DOS of Eq. (7) (``symehp.ehp_dos``, checked elsewhere against mpmath), energy
@@ -13,7 +14,8 @@ from scipy.integrate import quad_vec
 
 import _shared
 import symehp
-from symehp.applications import mode_coupling as mc
+from symehp.applications import eq9 as mc
+from symehp.models import two_level_two_modes
 from symehp.numeric.stats import fermi
 
 CHANNELS = ("LL", "RR", "RL", "LR")
@@ -175,7 +177,7 @@ def test_coupling_vanishes_where_it_must():
     for omega in (None, 0.5):
         assert np.abs(mc.bias_induced_coupling(prop, V=V, T_e=0.02, omega=omega)).max() < 1e-16
     # the same two-level model with M2 = sigma_y (complex) does couple
-    curl = mc.two_level_two_modes()
+    curl = two_level_two_modes()
     assert np.abs(mc.bias_induced_coupling(curl, V=V, T_e=0.02)).min() > 1e-5
 
 
@@ -231,7 +233,7 @@ def test_flat_dos_limit_converges_quadratically(model3):
 
 def test_prefactor_relation_to_the_paper(model3):
     """flat_dos_a = -Im tr/(2 pi) = -paper_a/2, and the derivation says the same."""
-    for model in (model3, mc.two_level_two_modes()):
+    for model in (model3, two_level_two_modes()):
         numeric = model.numeric()
         im_tr = _im_trace(numeric, 0.0)
         assert mc.flat_dos_a(model) == pytest.approx(-im_tr / (2 * np.pi), rel=1e-13)
@@ -280,7 +282,7 @@ def test_flat_curl_is_bounded_by_the_electronic_damping():
                                 [0.05 * herm(n), 0.05 * herm(n)], [1.0, 1.1], [0.0, 0.0])
         g1, g2 = damping(model)
         assert abs(mc.flat_dos_a(model)) <= 2 * np.sqrt(g1 * g2) * (1 + 1e-12)
-    sat = mc.two_level_two_modes(eps1=0.2, eps2=-0.3, gamma1=0.3, gamma2=0.5)
+    sat = two_level_two_modes(eps1=0.2, eps2=-0.3, gamma1=0.3, gamma2=0.5)
     g1, g2 = damping(sat)
     assert abs(mc.flat_dos_a(sat)) == pytest.approx(2 * np.sqrt(g1 * g2), rel=1e-12)
 
@@ -289,7 +291,7 @@ def test_exact_two_level_flat_value():
     """Paper's model, levels at 0, no hopping: Im tr = -m^2 (4/g1)(4/g2),
     so a_flat = 8 m^2 / (pi g1 g2)."""
     m, g1, g2 = 0.02, 0.3, 0.5
-    model = mc.two_level_two_modes(eps1=0.0, eps2=0.0, gamma1=g1, gamma2=g2, m=m)
+    model = two_level_two_modes(eps1=0.0, eps2=0.0, gamma1=g1, gamma2=g2, m=m)
     assert mc.flat_dos_a(model) == pytest.approx(8 * m ** 2 / (np.pi * g1 * g2), rel=1e-13)
     assert mc.paper_a(model) == pytest.approx(-16 * m ** 2 / (np.pi * g1 * g2), rel=1e-13)
 
@@ -423,3 +425,22 @@ def test_figure_png(tmp_path):
     paths = fig.make(tmp_path, png=True)
     png = [p for p in paths if p.suffix == ".png"]
     assert len(png) == 1 and png[0].stat().st_size > 20_000
+
+
+# ======================================================================= the old module
+
+def test_mode_coupling_keeps_every_old_name(model3):
+    """symehp.applications.mode_coupling re-exports the split pieces (the same objects)."""
+    import symehp.models
+    from symehp.applications import mode_coupling as old
+    for name in old.__all__:
+        assert hasattr(old, name), name
+    for name in ("bias_induced_coupling", "eq9_coefficients", "Eq9Coefficients", "paper_a",
+                 "flat_dos_a", "effective_dynamical_matrix"):
+        assert getattr(old, name) is getattr(mc, name), name
+    assert old.two_level_two_modes is symehp.models.two_level_two_modes
+    assert old._self_energy is mc._self_energy            # used by older tests and notebooks
+    kw = dict(mu_L=0.2, mu_R=-0.2, T_e=0.02)
+    with pytest.warns(DeprecationWarning, match="ehp_self_energy"):
+        alias = old.electronic_self_energy(model3, 0.3, **kw)
+    assert np.array_equal(alias, symehp.ehp_self_energy(model3, "total", 0.3, **kw))

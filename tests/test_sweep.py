@@ -228,7 +228,7 @@ BAD = [
     ("negative T_e", dict(T_e=[0.05, -0.1]), "T_e must be >= 0"),
     ("unknown quantity", dict(quantities=("J", "heat")), "quantities.*'heat'"),
     ("bad chunks", dict(chunks=0), "chunks must be a positive integer"),
-    ("dressed", dict(dressed=True), "dressed=True .*issue 11"),
+    ("dressed", dict(dressed="yes"), "dressed must be True or False"),
     ("not a client", dict(client="tcp://127.0.0.1:8786"), "client must be a dask.distributed.Client"),
 ]
 
@@ -360,3 +360,23 @@ def test_cli_unreachable_scheduler(capsys, tmp_path, monkeypatch):
     assert err.startswith("symehp sweep: error: cannot connect to the Dask scheduler at "
                           "tcp://127.0.0.1:9"), err
     assert not (tmp_path / "x.nc").exists()
+
+
+def test_a_function_lead_sweeps_and_says_why_the_model_is_not_written():
+    # leads.self_energy(fn) has no file form: the sweep still runs and its attrs say so
+    import warnings
+    from symehp import leads
+
+    def sigma(E):
+        return np.broadcast_to(np.array([[-0.1j, 0], [0, 0]]), np.shape(E) + (2, 2))
+
+    model = symehp.Junction([[0.3, 0.1], [0.1, -0.3]], lead_L=leads.self_energy(sigma),
+                            gamma_R=[[0, 0], [0, 0.2]], M=[[[0, 0.05], [0.05, 0]]],
+                            omega=0.5, gamma_ph=0.02)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")       # the lead route's accuracy warnings
+        ds = symehp.sweep(model, V=[0.4], T_e=0.05, T_ph=0.05, quantities=("J",),
+                          progress=False)
+        ref = symehp.energy_current(model, mu_L=0.2, mu_R=-0.2, T_e=0.05, T_ph=0.05)
+    assert ds.attrs["model"].startswith("not written: lead_L")
+    assert float(ds.J[0]) == pytest.approx(ref, rel=1e-9)

@@ -301,3 +301,100 @@ def test_figure_png(tmp_path):
     assert [p.suffix for p in paths] == [".csv", ".png"]
     assert paths[1].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert paths[1].stat().st_size > 20_000
+
+
+# ----------------------------------------------------------------- from a junction
+def _junction(scale=1.0):
+    from symehp.models import ep_junction
+    return ep_junction(scale)
+
+
+T_JUNCTION = 0.01
+
+
+@pytest.mark.parametrize("frequency", ["adiabatic", "mode"])
+def test_junction_dynamics_is_the_model_matrix(frequency):
+    """With model=, the matrix at each V is effective_dynamical_matrix (or, reduction='eq9',
+    Eq. (9) with that bias's coefficients), and the eigen-system is the matrix's."""
+    from symehp.applications import eq9
+
+    model = _junction()
+    V = np.array([0.0, 0.1, 0.2])
+    d = two_mode_dynamics(V, model=model, T_e=T_JUNCTION, frequency=frequency)
+    red = two_mode_dynamics(V, model=model, T_e=T_JUNCTION, frequency=frequency,
+                            reduction="eq9")
+    for i, v in enumerate(V):
+        K, w = eq9.effective_dynamical_matrix(model, V=v, T_e=T_JUNCTION, frequency=frequency)
+        np.testing.assert_allclose(d.matrix[i], K, rtol=1e-13)
+        assert d.params["omega_eval"][i] == pytest.approx(w, rel=1e-13)
+        c = eq9.eq9_coefficients(model, V=v, T_e=T_JUNCTION, frequency=frequency)
+        np.testing.assert_allclose(red.matrix[i], c.matrix(), rtol=1e-12)
+        lam = np.linalg.eigvals(K)
+        np.testing.assert_allclose(np.sort_complex(d.eigenvalues[i]), np.sort_complex(lam),
+                                   rtol=1e-12)
+        for j in range(2):      # right eigenvectors
+            np.testing.assert_allclose(K @ d.vectors[i][:, j],
+                                       d.eigenvalues[i, j] * d.vectors[i][:, j],
+                                       atol=1e-12 * np.abs(K).max())
+    assert d.frequencies.shape == (3, 2) and d.overlap.shape == (3,)
+
+
+def test_junction_ep_approaches_its_eq9_reduction_in_the_flat_dos_limit():
+    """The microscopic EP (the model's closest approach to coalescence at real bias) and the
+    closed-form EP of its Eq. (9) reduction: ep_junction(scale) widens the levels at fixed
+    Eq. (9) coefficients (Omega / width = 0.05 / scale).  The bias differs from Re V_EP by
+    5.1e-3 at scale 1 and 1.3e-3 at scale 2 (~ 1/scale^2); tolerances 1e-2 and 2.5e-3."""
+    gaps = []
+    for scale, tol in ((1.0, 1e-2), (2.0, 2.5e-3)):
+        ep = exceptional_point(model=_junction(scale), T_e=T_JUNCTION)
+        red = ep.reduction
+        V_ep = red.V[-1]                         # the root with Re V > 0
+        assert np.array_equal(ep.V, red.V) and ep.coefficients.V == ep.closest
+        gap = abs(ep.closest / V_ep.real - 1)
+        assert gap < tol
+        gaps.append(gap)
+        # the coalesced frequency: the closed form sqrt((Omega + i gamma)^2 + delta^2/4)
+        assert abs(ep.frequency - red.frequency) < 5e-5 * abs(red.frequency)
+        # the same closest-approach definition on both sides agrees closer still
+        assert ep.closest == pytest.approx(red.closest, rel=2e-4)
+        # a near-coalescence: the two frequencies are closer than the bare detuning
+        w1, w2 = ep.frequencies_at_closest
+        assert abs(w1 - w2) < 0.5 * 0.002 and ep.overlap_at_closest > 0.9
+        # the finder's maximum is the maximum on a dense grid around it
+        V = ep.closest * np.linspace(0.98, 1.02, 41)
+        dense = two_mode_dynamics(V, model=_junction(scale), T_e=T_JUNCTION).overlap
+        assert dense.max() <= ep.overlap_at_closest + 1e-12
+        assert 0 < ep.closest < 0.3             # a moderate bias (width 2 * scale)
+    assert gaps[1] < gaps[0] / 3                 # shrinking as the limit is approached
+
+
+def test_junction_bad_input():
+    model = _junction()
+    with pytest.raises(ParameterError, match="not both"):
+        two_mode_dynamics(0.1, model=model, T_e=0.01, **FIG4)
+    with pytest.raises(ParameterError, match="not both"):
+        exceptional_point(model=model, T_e=0.01, a=0.05)
+    with pytest.raises(ParameterError, match="missing Eq. \\(9\\) parameter"):
+        two_mode_dynamics(0.1, Omega=1.0)
+    with pytest.raises(ParameterError, match="missing"):
+        exceptional_point()
+    with pytest.raises(ParameterError, match="T_e"):
+        two_mode_dynamics(0.1, model=model)
+    with pytest.raises(ParameterError, match="T_e"):
+        two_mode_dynamics(0.1, T_e=0.01, **FIG4)
+    with pytest.raises(ParameterError, match="real"):
+        two_mode_dynamics(0.1 + 0.01j, model=model, T_e=0.01)
+    with pytest.raises(ParameterError, match="reduction"):
+        two_mode_dynamics(0.1, model=model, T_e=0.01, reduction="eq8")
+    with pytest.raises(ParameterError, match="frequency"):
+        two_mode_dynamics(0.1, model=model, T_e=0.01, frequency="static")
+    with pytest.raises(ParameterError, match="T_e"):
+        exceptional_point(model=model, T_e=-1.0)
+    with pytest.raises(ParameterError, match="omega_eval"):
+        two_mode_dynamics(0.1, model=model, T_e=0.01, omega_eval=-0.1)
+    with pytest.raises(ParameterError, match="route"):
+        two_mode_dynamics(0.1, model=model, T_e=0.01, route="kk")
+    import symehp
+    with pytest.raises(symehp.ModelError, match="K = 1"):
+        two_mode_dynamics(0.1, model=symehp.two_level(0.1, -0.1, 0.2, 0.2, 0.05, 1.0, 0.01),
+                          T_e=0.01)

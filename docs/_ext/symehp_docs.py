@@ -41,8 +41,8 @@ _NOT_DOCUMENTED: set[str] = set()
 
 #: the top-level modules, by layer, in reading order (others go to "Other modules")
 _LAYERS = {
-    "Symbolic model": ["symehp.model", "symehp.leads", "symehp.symbols", "symehp.greens",
-                       "symehp.modes", "symehp.ehp"],
+    "Symbolic model": ["symehp.model", "symehp.models", "symehp.leads", "symehp.symbols",
+                       "symehp.greens", "symehp.modes", "symehp.ehp"],
     "Proofs and closed forms": ["symehp.verify", "symehp.closed_forms", "symehp.derivations",
                                 "symehp.printing"],
     "Numbers": ["symehp.numeric", "symehp.sweep", "symehp.conditions", "symehp.units",

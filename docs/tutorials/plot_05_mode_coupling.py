@@ -33,7 +33,7 @@ so a flat DOS gives :math:`a = -\mathrm{Im}\,\mathrm{tr}[M^1 A_L M^2 A_R]/2\pi`:
 # %%
 # A two-level model with two modes
 # --------------------------------
-# :func:`~symehp.applications.mode_coupling.two_level_two_modes`: mode 1 couples
+# :func:`~symehp.models.two_level_two_modes`: mode 1 couples
 # as :math:`m\sigma_x`, mode 2 as :math:`m\sigma_y`, so
 # :math:`\mathrm{tr}[M^1 A_L M^2 A_R]` has an imaginary part and the bias couples
 # the modes non-conservatively.
@@ -42,7 +42,8 @@ import numpy as np
 
 import symehp
 from symehp.applications import bias_induced_coupling, paper_a
-from symehp.applications.mode_coupling import flat_dos_a, two_level_two_modes
+from symehp.applications.eq9 import flat_dos_a
+from symehp.models import two_level_two_modes
 
 T_e = 0.01
 model = two_level_two_modes(m=0.01)

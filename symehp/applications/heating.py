@@ -30,36 +30,12 @@ import numpy as np
 from scipy.optimize import brentq
 
 from ..errors import ParameterError
-from ..model import two_level
+from ..models import FIG2, GEOMETRIES, fig2_model  # noqa: F401  (re-exported: the models' home)
 from ..numeric import mode_occupation, transport
 from ..numeric._args import numeric_model, real_array, real_scalar
 
 __all__ = ["FIG2", "GEOMETRIES", "fig2_model", "BiasResponse", "bias_response",
            "instability_bias"]
-
-#: defaults for Figs. 2 and 3 (the paper gives none): energy units
-FIG2 = dict(omega=1.0, gamma1=0.2, gamma2=0.2, m=0.1, gamma_ph=0.05)
-
-#: level positions of the two geometries, in units of Omega
-GEOMETRIES = {"heating": (0.5, -0.5), "cooling": (-0.5, 0.5)}
-
-
-def fig2_model(geometry, **params):
-    """The two-level model of Fig. 2 in ``geometry`` ``"heating"`` or ``"cooling"``.
-
-    ``params`` override :data:`FIG2` (``omega``, ``gamma1``, ``gamma2``,
-    ``m``, ``gamma_ph``); the levels sit at ``+-Omega/2`` so that
-    ``eps1 - eps2 = +Omega`` (heating) or ``-Omega`` (cooling).
-    """
-    if geometry not in GEOMETRIES:
-        raise ParameterError(f"geometry must be one of {sorted(GEOMETRIES)}, got {geometry!r}")
-    unknown = set(params) - set(FIG2)
-    if unknown:
-        raise ParameterError(f"unknown parameter(s) {sorted(unknown)}; allowed: {sorted(FIG2)}")
-    p = {**FIG2, **params}
-    x1, x2 = GEOMETRIES[geometry]
-    return two_level(x1 * p["omega"], x2 * p["omega"], p["gamma1"], p["gamma2"], p["m"],
-                     p["omega"], p["gamma_ph"])
 
 
 @dataclass(frozen=True)

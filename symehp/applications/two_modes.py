@@ -26,6 +26,14 @@ to grow.
 Eigen-frequencies are the principal square roots of the eigenvalues of ``K``.
 An exceptional point (EP) is a zero of the discriminant ``D = (tr K)^2 - 4 det K``;
 the closed form ``V_EP`` comes from :mod:`symehp.derivations.exceptional_point`.
+
+From a junction: :func:`two_mode_dynamics` and :func:`exceptional_point` also take
+``model=`` (a two-mode :class:`~symehp.Junction`) and ``T_e=`` instead of Eq. (9)'s
+parameters.  Then the matrix at each bias is the model's effective dynamical matrix
+(:func:`symehp.applications.eq9.effective_dynamical_matrix`, same sign convention), or
+with ``reduction="eq9"`` Eq. (9) with the coefficients the model implies at that bias
+(:func:`symehp.applications.eq9.eq9_coefficients`); the exceptional point is then found
+numerically and compared with the closed form of the Eq. (9) reduction.
 """
 
 from __future__ import annotations
@@ -198,7 +206,45 @@ class TwoModeDynamics:
     params: dict = field(default_factory=dict)
 
 
-def two_mode_dynamics(V, *, Omega, delta, gamma, a, b, c):
+_EQ9_NAMES = ("Omega", "delta", "gamma", "a", "b", "c")
+_REDUCTIONS = (None, "eq9")
+
+
+def _source(given, model, T_e):
+    """Check that either Eq. (9)'s six parameters or a model (with T_e) were given."""
+    named = {k: v for k, v in given.items() if v is not None}
+    if model is not None:
+        if named:
+            raise ParameterError(
+                "give either model= (a junction) or Eq. (9)'s parameters, not both "
+                f"(got model and {', '.join(named)})")
+        if T_e is None:
+            raise ParameterError("model= needs the electron temperature T_e (energy units)")
+        return None
+    missing = [k for k in _EQ9_NAMES if k not in named]
+    if missing:
+        raise ParameterError(f"missing Eq. (9) parameter(s) {', '.join(missing)} "
+                             "(or pass model= and T_e= for a junction)")
+    if T_e is not None:
+        raise ParameterError("T_e is a parameter of model=, not of Eq. (9)'s form")
+    return _params(**named)
+
+
+def _closed_form_dynamics(V, p):
+    """Eq. (9) with the (checked or model-derived) parameters ``p`` at the biases ``V``."""
+    return _eigen_result(V, _matrix(V, **p), _discriminant(V, **p), p)
+
+
+def _eigen_result(V, K, D, params):
+    lam, vectors = _eigensystem(K, D)
+    return TwoModeDynamics(V=V, matrix=K, eigenvalues=lam, frequencies=np.sqrt(lam),
+                           vectors=vectors, overlap=_overlap(vectors), discriminant=D,
+                           params=params)
+
+
+def two_mode_dynamics(V, *, Omega=None, delta=None, gamma=None, a=None, b=None, c=None,
+                      model=None, T_e=None, frequency="adiabatic", omega_eval=None,
+                      reduction=None, route="poles"):
     """Eigen-frequencies, eigenvectors and their overlap of Eq. (9) at bias ``V``.
 
     ``V``: bias eV = mu_L - mu_R (energy units, hbar = e = k_B = 1), any array
@@ -213,17 +259,47 @@ def two_mode_dynamics(V, *, Omega, delta, gamma, a, b, c):
     coalescence at an exceptional point is smooth: where the discriminant is
     exactly 0 both eigenvectors are the same and the overlap is exactly 1.
 
+    From a junction: ``model=`` (two modes) and ``T_e=`` (electron temperature)
+    instead of the six parameters; ``V`` must then be real.  The matrix at each bias
+    (``mu_L = V/2 = -mu_R``) is the model's effective dynamical matrix in Eq. (9)'s sign
+    convention (:func:`symehp.applications.eq9.model_matrices`; ``frequency``
+    ``"adiabatic"`` or ``"mode"``, ``omega_eval`` and ``route`` as for
+    :func:`~symehp.applications.eq9.effective_dynamical_matrix`), or, with
+    ``reduction="eq9"``, Eq. (9) with the coefficients of
+    :func:`~symehp.applications.eq9.eq9_coefficients` at that bias.  ``params`` then
+    holds ``T_e``, ``frequency``, ``reduction`` and the evaluation frequencies
+    ``omega_eval`` (``V.shape``).
+
     Raises :class:`~symehp.errors.ParameterError` for non-finite input,
-    ``Omega <= 0`` or ``gamma < 0``.
+    ``Omega <= 0`` or ``gamma < 0``, both a model and Eq. (9)'s parameters, or
+    neither.
     """
-    p = _params(Omega, delta, gamma, a, b, c)
+    p = _source(dict(Omega=Omega, delta=delta, gamma=gamma, a=a, b=b, c=c), model, T_e)
     V = _bias(V)
-    K = _matrix(V, **p)
-    D = _discriminant(V, **p)
-    lam, vectors = _eigensystem(K, D)
-    return TwoModeDynamics(V=V, matrix=K, eigenvalues=lam, frequencies=np.sqrt(lam),
-                           vectors=vectors, overlap=_overlap(vectors),
-                           discriminant=D, params=p)
+    if p is not None:
+        return _closed_form_dynamics(V, p)
+    if V.dtype.kind == "c":
+        raise ParameterError("V must be real with model= (the self-energy is evaluated at "
+                             "real chemical potentials mu_L = V/2 = -mu_R)")
+    if reduction not in _REDUCTIONS:
+        raise ParameterError(f"reduction must be None (the model's matrix) or 'eq9', got "
+                             f"{reduction!r}")
+    from . import eq9
+
+    eq9._frequency(frequency)
+    t = _real_param("T_e", T_e, nonnegative=True)
+    if omega_eval is not None:
+        omega_eval = _real_param("omega_eval", omega_eval, positive=True)
+    kw = dict(T_e=t, frequency=frequency, omega_eval=omega_eval, route=route)
+    if reduction is None:
+        K, w_eval, _ = eq9.model_matrices(model, V, **kw)
+        D = (K[..., 0, 0] - K[..., 1, 1]) ** 2 + 4 * K[..., 0, 1] * K[..., 1, 0]
+    else:
+        coeff = eq9.coefficient_arrays(model, V, **kw)
+        q = {k: coeff[k] for k in _EQ9_NAMES}
+        K, D, w_eval = _matrix(V, **q), _discriminant(V, **q), coeff["omega_eval"]
+    return _eigen_result(V, K, D, dict(T_e=t, frequency=frequency, reduction=reduction,
+                                       omega_eval=w_eval))
 
 
 # --------------------------------------------------------------------------- EP
@@ -250,6 +326,16 @@ class ExceptionalPoint:
     every root.  ``closest``: real V in ``v_range`` maximizing the eigenvector
     overlap (scipy.optimize); ``overlap_at_closest``, ``frequencies_at_closest``,
     ``discriminant_at_closest`` there.  ``note``: what the numbers mean.
+
+    From a junction (``exceptional_point(model=...)``): ``closest`` and the fields
+    ``..._at_closest`` are the model's (its effective dynamical matrix);
+    ``on_real_axis`` says whether the model's overlap reaches 1 there (to
+    ``1e-9``: a coalescence at real bias), ``frequency`` is the mean of the two
+    eigen-frequencies at ``closest`` (the coalesced one where they meet);
+    ``reduction`` is the :class:`ExceptionalPoint` of the Eq. (9) reduction, Eq. (9)
+    with the ``coefficients`` (:class:`~symehp.applications.eq9.Eq9Coefficients`)
+    that the model implies at ``closest``, and ``V`` its closed-form roots.  For
+    Eq. (9)'s parameters both are ``None``.
     """
 
     V: np.ndarray
@@ -261,9 +347,21 @@ class ExceptionalPoint:
     discriminant_at_closest: complex
     v_range: tuple
     note: str
+    reduction: "ExceptionalPoint | None" = None
+    coefficients: object = None
 
 
-def exceptional_point(*, Omega, delta, gamma, a, b, c, v_range=None, n_scan=801):
+#: scan points of the EP finder: Eq. (9)'s closed form, a junction (each point costs
+#: self-energies)
+_N_SCAN = 801
+_N_SCAN_MODEL = 161
+#: a junction's eigenvectors coalesce at real bias if the overlap reaches 1 to this
+_COALESCED = 1e-9
+
+
+def exceptional_point(*, Omega=None, delta=None, gamma=None, a=None, b=None, c=None,
+                      model=None, T_e=None, frequency="adiabatic", omega_eval=None,
+                      route="poles", v_range=None, n_scan=None):
     """Exceptional point(s) of Eq. (9) and the closest approach on the real bias axis.
 
     The exact EP biases are the roots ``+/-V_EP`` of the discriminant,
@@ -279,15 +377,37 @@ def exceptional_point(*, Omega, delta, gamma, a, b, c, v_range=None, n_scan=801)
     one with :func:`scipy.optimize.minimize_scalar` (bounded to its neighbours).
     Eq. (9)'s ``(Omega + i gamma)^2`` is kept as printed (opposite sign of Im
     to symehp's D^r convention).
+
+    From a junction: ``model=`` (two modes) and ``T_e=`` instead of the six
+    parameters (both is a ParameterError).  The same scan and refinement run on the
+    overlap of the eigenvectors of the model's effective dynamical matrix
+    (``frequency``, ``omega_eval``, ``route`` as for :func:`two_mode_dynamics`), by
+    default over ``(0, 2 max|V_EP|)`` of the Eq. (9) reduction at ``V = 0`` (linear
+    response), ``n_scan = 161``.  The result also carries the reduction at the
+    model's closest approach and its closed-form EP (``reduction``,
+    ``coefficients``, ``V``; see :class:`ExceptionalPoint`).
     """
+    if n_scan is None:
+        n_scan = _N_SCAN if model is None else _N_SCAN_MODEL
     if isinstance(n_scan, bool) or not isinstance(n_scan, (int, np.integer)) or n_scan < 3:
         raise ParameterError(f"n_scan must be an integer >= 3, got {n_scan!r}")
-    p = _params(Omega, delta, gamma, a, b, c)
+    p = _source(dict(Omega=Omega, delta=delta, gamma=gamma, a=a, b=b, c=c), model, T_e)
+    if p is None:
+        return _model_exceptional_point(model, T_e, dict(frequency=frequency,
+                                                         omega_eval=omega_eval, route=route),
+                                        v_range, int(n_scan))
+    return _closed_form_ep(p, v_range, n_scan)
+
+
+def _closed_form_ep(p, v_range, n_scan):
+    """:func:`exceptional_point` of Eq. (9) with the parameters ``p`` (a dict of floats;
+    a negative ``gamma``, a driven reduction of a junction, is allowed here)."""
     roots = _ep_roots(p)
     scale = float(np.max(np.abs(roots))) if roots.size else 1.0
     v_range = _search_range(v_range, scale)
-    V_best = _closest_approach(p, v_range, n_scan)
-    at = two_mode_dynamics(V_best, **p)
+    V_best = _closest_approach(lambda v: _closed_form_dynamics(_bias(v), p).overlap, v_range,
+                               n_scan)
+    at = _closed_form_dynamics(_bias(V_best), p)
     on_axis = bool(np.any(np.abs(roots.imag) <= 1e-10 * max(1.0, scale)))
     return ExceptionalPoint(
         V=roots, on_real_axis=on_axis,
@@ -295,6 +415,41 @@ def exceptional_point(*, Omega, delta, gamma, a, b, c, v_range=None, n_scan=801)
         closest=float(V_best), overlap_at_closest=float(at.overlap),
         frequencies_at_closest=at.frequencies, discriminant_at_closest=complex(at.discriminant),
         v_range=v_range, note=_note(p, roots, on_axis, float(V_best), float(at.overlap)))
+
+
+def _model_exceptional_point(model, T_e, kw, v_range, n_scan):
+    """:func:`exceptional_point` of a junction: scan and refine the model's overlap."""
+    from .eq9 import eq9_coefficients
+
+    t = _real_param("T_e", T_e, nonnegative=True)
+    if v_range is None:
+        linear = _ep_roots(eq9_coefficients(model, V=0.0, T_e=t, **kw).params)
+        if not linear.size:
+            raise ParameterError("the Eq. (9) reduction of this model has a = b = 0 (the bias "
+                                 "does not couple the modes): pass v_range to search anyway")
+        v_range = (0.0, 2.0 * float(np.max(np.abs(linear))))
+    v_range = _search_range(v_range, 1.0)
+
+    def dynamics(v):
+        return two_mode_dynamics(v, model=model, T_e=t, **kw)
+
+    V_best = float(_closest_approach(lambda v: dynamics(v).overlap, v_range, n_scan))
+    at = dynamics(V_best)
+    coefficients = eq9_coefficients(model, V=V_best, T_e=t, **kw)
+    reduction = _closed_form_ep(coefficients.params, v_range, _N_SCAN)
+    ov = float(at.overlap)
+    coalesced = bool(1.0 - ov <= _COALESCED)
+    roots = ", ".join(f"{v.real:.6g}{v.imag:+.3g}i" for v in reduction.V)
+    note = (f"junction: closest approach at real V = {V_best:.6g}, eigenvector overlap "
+            f"{ov:.8f}" + (" (coalesced)" if coalesced else "") + "; its Eq. (9) reduction "
+            f"at that bias has V_EP = {roots or 'none'} and closest approach "
+            f"V = {reduction.closest:.6g} (overlap {reduction.overlap_at_closest:.8f}). "
+            + _SIGN_NOTE)
+    return ExceptionalPoint(
+        V=reduction.V, on_real_axis=coalesced, frequency=complex(np.mean(at.frequencies)),
+        closest=V_best, overlap_at_closest=ov, frequencies_at_closest=at.frequencies,
+        discriminant_at_closest=complex(at.discriminant), v_range=v_range, note=note,
+        reduction=reduction, coefficients=coefficients)
 
 
 def _ep_roots(p):
@@ -315,18 +470,19 @@ def _search_range(v_range, scale):
     return (lo, hi)
 
 
-def _closest_approach(p, v_range, n_scan):
-    """Real V of maximal eigenvector overlap: coarse scan, then bounded Brent."""
+def _closest_approach(overlap_of, v_range, n_scan):
+    """Real V of maximal eigenvector overlap ``overlap_of(V)``: coarse scan, then bounded
+    Brent."""
     from scipy.optimize import minimize_scalar
 
     grid = np.linspace(*v_range, int(n_scan))
-    i = int(np.argmax(two_mode_dynamics(grid, **p).overlap))
+    i = int(np.argmax(overlap_of(grid)))
     lo, hi = grid[max(i - 1, 0)], grid[min(i + 1, grid.size - 1)]
-    res = minimize_scalar(lambda v: -float(two_mode_dynamics(v, **p).overlap),
+    res = minimize_scalar(lambda v: -float(overlap_of(v)),
                           bounds=(lo, hi), method="bounded",
                           options={"xatol": 1e-12 * max(1.0, abs(grid[i]))})
     # keep the scan point if the refinement did not improve on it (flat overlap)
-    return res.x if -res.fun >= two_mode_dynamics(grid[i], **p).overlap else grid[i]
+    return res.x if -res.fun >= overlap_of(grid[i]) else grid[i]
 
 
 def _note(p, roots, on_axis, V_best, ov):

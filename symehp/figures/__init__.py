@@ -28,6 +28,8 @@ MODULES = (
     "fig2_heating_cooling",
     "fig4_exceptional_point",
     "mode_coupling",
+    "ep_junction",
+    "instability_map",
 )
 
 

@@ -24,8 +24,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..applications.heating import FIG2, bias_response, fig2_model
+from ..applications.heating import bias_response
 from ..ehp import CHANNELS
+from ..models import FIG2, fig2_model
 from ._output import parameter_text, pyplot, write_figure
 
 NAME = "fig2_heating_cooling"
@@ -57,7 +58,7 @@ class Curve:
     """One bias sweep of Fig. 2.
 
     ``geometry`` is ``"heating"`` or ``"cooling"`` (the level order of
-    :func:`~symehp.applications.heating.fig2_model`), ``T = T_e = T_ph`` and
+    :func:`~symehp.models.fig2_model`), ``T = T_e = T_ph`` and
     ``gamma_ph`` (the mode's coupling to the phonon bath) are in energy units.
     """
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..applications.cold_spot import cold_spot
-from ..applications.heating import FIG2, fig2_model
+from ..models import FIG2, fig2_model
 from ._output import parameter_text, pyplot, write_figure
 
 NAME = "fig3_cold_spot"

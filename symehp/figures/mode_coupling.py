@@ -1,7 +1,7 @@
 """Beyond the paper: the bias-induced (curl) coupling ``a`` of two modes vs bias.
 
 For the paper's two-level model with two modes, ``M^1 = m sigma_x`` and
-``M^2 = m sigma_y`` (:func:`symehp.applications.mode_coupling.two_level_two_modes`),
+``M^2 = m sigma_y`` (:func:`symehp.models.two_level_two_modes`),
 panel (a) compares
 
 * ``a(V) = P(V, omega -> 0) / V``, the odd-in-V antisymmetric part of the
@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..applications.mode_coupling import (bias_induced_coupling, eq9_coefficients,
-                                          flat_dos_a, paper_a, two_level_two_modes)
+from ..applications.eq9 import bias_induced_coupling, eq9_coefficients, flat_dos_a, paper_a
+from ..models import two_level_two_modes
 from ._output import parameter_text, pyplot, write_figure
 
 NAME = "mode_coupling"

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..applications.heating import FIG2, fig2_model
 from ..applications.rectification import rectification
-from ..model import two_level
+from ..models import FIG2, fig2_model, two_level
 from ._output import parameter_text, pyplot, write_figure
 
 NAME = "rectification"

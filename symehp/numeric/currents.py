@@ -33,7 +33,7 @@ from .breakpoints import (CUTOFF_TAILS as _CUTOFF_TAILS, frequency_edges as _edg
                           refined_edges as _refined_edges, resonance_points as _resonance_points)
 from .poles import pole_expansion
 from .quadrature import integrate_panels
-from .results import CHANNEL_FLOOR, PROMISED_RTOL, RTOL, ChannelMapping, TransportResult
+from .results import CHANNEL_FLOOR, ChannelMapping, TransportResult, tolerances
 from .diagonal_spectra import (SCALE_SHARE, channel_scales, diagonal_model,
                                diagonal_spectra, point_data)
 from .spectra import channel_spectra
@@ -232,7 +232,8 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
               T_ph: ArrayLike, T_e: ArrayLike | None = None, T_L: ArrayLike | None = None,
               T_R: ArrayLike | None = None, rtol: float | None = None,
               progress: bool | None = None, dps: int | None = None,
-              backend: str = "auto", certify: bool = False) -> TransportResult:
+              backend: str = "auto", certify: bool = False,
+              dressed: bool = False) -> TransportResult:
     """Energy and particle currents of Eq. (8) with per-channel parts and error estimates.
 
     Parameters
@@ -278,6 +279,12 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
         leads, ``T_L = T_R > 0``, broadened levels and simple poles; otherwise a
         :class:`~symehp.errors.ParameterError` says which.  ``error_J``/``error_I``
         are then the radii.
+    dressed : bool
+        Use the electron-dressed mode propagator ``D^r = [w^2 - Dyn(w)]^-1`` (K x K,
+        :mod:`symehp.numeric.dressed`; docs/conventions.md, "Dressed modes") instead of the paper's
+        lowest order; reduces to Eq. (8) as the couplings go to 0.  Double precision,
+        wide-band leads, numeric models only (``dps``/``certify`` raise
+        :class:`~symehp.errors.ParameterError`); points with a growing dressed mode are NaN.
 
     Returns
     -------
@@ -286,6 +293,16 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
     """
     if not isinstance(certify, (bool, np.bool_)):
         raise ParameterError(f"certify must be True or False, got {certify!r}")
+    if not isinstance(dressed, (bool, np.bool_)):
+        raise ParameterError(f"dressed must be True or False, got {dressed!r}")
+    if dressed:
+        if dps is not None or certify:
+            raise ParameterError("dressed=True is double precision only: dps= and certify= "
+                                 "are not available with it")
+        resolve(backend, None)
+        from .dressed import dressed_transport
+        return dressed_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
+                                 T_R=T_R, rtol=rtol)
     if certify:
         if dps is None:
             raise ParameterError("certify=True needs dps= (the enclosure is computed in Arb "
@@ -314,10 +331,7 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
                                              T_L=T_L, T_R=T_R, dps=dps, progress=progress)
     numeric = numeric_model(model)
     expansion = pole_expansion(numeric)
-    warn_rtol = None
-    if rtol is None:
-        rtol, warn_rtol = RTOL, PROMISED_RTOL
-    check_rtol(rtol, 1e-14)
+    rtol, warn_rtol = tolerances(rtol)
     mu_L, mu_R, T_L, T_R, T_ph = operating_point(mu_L, mu_R, T_ph, T_e, T_L, T_R)
     shape = mu_L.shape
     flat = [np.ascontiguousarray(x).ravel() for x in (mu_L, mu_R, T_L, T_R, T_ph)]
@@ -349,27 +363,15 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
             values[start:start + _CHUNK] = total[:, :6]
             errors[start:start + _CHUNK] = err
     values[:, 4:6] /= energy_ref
-    values = values.reshape(shape + (6,))
-    errors = errors.reshape(shape)
-
-    def scalar(x):
-        return float(x) if x.ndim == 0 else x
-
-    j_parts = ChannelMapping((ch.name, scalar(values[..., i])) for i, ch in enumerate(CHANNELS))
-    j_parts["total"] = scalar(values[..., :4].sum(axis=-1))
-    i_rl, i_lr = values[..., 4], values[..., 5]
-    i_parts = ChannelMapping(LL=scalar(np.zeros(shape)), RR=scalar(np.zeros(shape)),
-                             RL=scalar(-i_rl), LR=scalar(i_lr), total=scalar(i_lr - i_rl))
-    return TransportResult(J=j_parts["total"], J_by_channel=j_parts, I=i_parts["total"],
-                           I_by_channel=i_parts, error_J=scalar(errors),
-                           error_I=scalar(errors / energy_ref), rtol=rtol)
+    return TransportResult.from_flows(values, errors, shape, energy_ref, rtol)
 
 
 def energy_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: ArrayLike,
                    T_ph: ArrayLike, T_e: ArrayLike | None = None, T_L: ArrayLike | None = None,
                    T_R: ArrayLike | None = None, by_channel: bool = False,
                    rtol: float | None = None, progress: bool | None = None,
-                   dps: int | None = None, backend: str = "auto", certify: bool = False):
+                   dps: int | None = None, backend: str = "auto", certify: bool = False,
+                   dressed: bool = False):
     """Energy current J from the electrons into the modes, Eq. (8).
 
     ``J = sum_ab int_0^inf dw/(2pi) w Tr[(Pi^<_ab - Lambda^ab n_B(w, T_ph)) A_ph]``
@@ -382,13 +384,14 @@ def energy_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
     :func:`transport` (``.error_J``).  ``dps``: evaluate with mpmath at that
     many decimal digits; ``backend``: the double-precision engine (see :func:`transport`);
     ``certify=True`` (with ``dps``): a certified :class:`~symehp.numeric.mp.interval.Interval`
+    (see :func:`transport`); ``dressed=True``: the electron-dressed mode propagator
     (see :func:`transport`).  :func:`transport` is the primary entry; this shortcut and
     :func:`particle_current` called with the same model and arguments share one
     computation (the last few results are kept, keyed on every number).
     """
     res = _shared_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
                             T_R=T_R, rtol=rtol, progress=progress, dps=dps, backend=backend,
-                            certify=certify)
+                            certify=certify, dressed=dressed)
     return _copy(res.J_by_channel) if by_channel else _copy(res.J)
 
 
@@ -397,7 +400,8 @@ def particle_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R
                      T_L: ArrayLike | None = None, T_R: ArrayLike | None = None,
                      by_channel: bool = False, rtol: float | None = None,
                      progress: bool | None = None, dps: int | None = None,
-                     backend: str = "auto", certify: bool = False):
+                     backend: str = "auto", certify: bool = False,
+                     dressed: bool = False):
     """Electron particle current from L to R (electrons per unit time).
 
     An emission in channel ab moves one electron from a to b, so
@@ -407,11 +411,12 @@ def particle_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R
     are zero) and ``"total"``.  Error estimate: :func:`transport` (``.error_I``).
     ``dps``: evaluate with mpmath at that many decimal digits; ``backend``: the
     double-precision engine (see :func:`transport`); ``certify=True`` (with ``dps``): a
-    certified :class:`~symehp.numeric.mp.interval.Interval` (see :func:`transport`).
+    certified :class:`~symehp.numeric.mp.interval.Interval` (see :func:`transport`);
+    ``dressed=True``: the electron-dressed mode propagator (see :func:`transport`).
     """
     res = _shared_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
                             T_R=T_R, rtol=rtol, progress=progress, dps=dps, backend=backend,
-                            certify=certify)
+                            certify=certify, dressed=dressed)
     return _copy(res.I_by_channel) if by_channel else _copy(res.I)
 
 

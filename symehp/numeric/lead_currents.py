@@ -33,7 +33,7 @@ from .currents import mode_spectral_diagonal
 from .lead_panels import MappedPanels
 from .lead_spectra import LeadSpectra, _TAIL
 from .quadrature import graded_points, integrate_panels
-from .results import CHANNEL_FLOOR, ChannelMapping, PROMISED_RTOL, TransportResult
+from .results import CHANNEL_FLOOR, PROMISED_RTOL, TransportResult
 from .stats import x_bose
 from ..ehp import CHANNELS
 from ..errors import ParameterError
@@ -283,17 +283,4 @@ def lead_transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
         values[i], errors[i] = _bias_point(numeric, *point, rtol, spectra=shared, route=route)
     energy_ref = float(np.max(numeric.omega))
     values[:, 4:6] /= energy_ref
-    values = values.reshape(shape + (6,))
-    errors = errors.reshape(shape)
-
-    def scalar(x):
-        return float(x) if np.ndim(x) == 0 else x
-
-    j_parts = ChannelMapping((ch.name, scalar(values[..., i])) for i, ch in enumerate(CHANNELS))
-    j_parts["total"] = scalar(values[..., :4].sum(axis=-1))
-    i_rl, i_lr = values[..., 4], values[..., 5]
-    i_parts = ChannelMapping(LL=scalar(np.zeros(shape)), RR=scalar(np.zeros(shape)),
-                             RL=scalar(-i_rl), LR=scalar(i_lr), total=scalar(i_lr - i_rl))
-    return TransportResult(J=j_parts["total"], J_by_channel=j_parts, I=i_parts["total"],
-                           I_by_channel=i_parts, error_J=scalar(errors),
-                           error_I=scalar(errors / energy_ref), rtol=rtol)
+    return TransportResult.from_flows(values, errors, shape, energy_ref, rtol)

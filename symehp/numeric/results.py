@@ -86,3 +86,44 @@ class TransportResult:
     error_J: np.ndarray
     error_I: np.ndarray
     rtol: float = field(default=RTOL)
+
+    @classmethod
+    def from_flows(cls, values, errors, shape, energy_ref, rtol):
+        """The result from the integrated flows of the currents' frequency quadratures.
+
+        ``values`` (P, 6): ``[J_LL, J_RR, J_RL, J_LR, I_RL, I_LR]`` per flat point, the
+        particle flows already divided by ``energy_ref`` (the scale they were integrated
+        with); ``errors`` (P,): the absolute error of the energy currents (that of the
+        particle currents is ``errors / energy_ref``); ``shape``: the broadcast shape.
+        ``I_RL`` enters with a minus sign (its electrons flow from R to L).
+        """
+        values = np.asarray(values).reshape(tuple(shape) + (6,))
+        errors = np.asarray(errors).reshape(shape)
+
+        def scalar(x):
+            return float(x) if np.ndim(x) == 0 else x
+
+        j_parts = ChannelMapping((ch.name, scalar(values[..., i]))
+                                 for i, ch in enumerate(CHANNELS))
+        j_parts["total"] = scalar(values[..., :4].sum(axis=-1))
+        i_rl, i_lr = values[..., 4], values[..., 5]
+        zero = np.zeros(shape)
+        i_parts = ChannelMapping(LL=scalar(zero), RR=scalar(zero), RL=scalar(-i_rl),
+                                 LR=scalar(i_lr), total=scalar(i_lr - i_rl))
+        return cls(J=j_parts["total"], J_by_channel=j_parts, I=i_parts["total"],
+                   I_by_channel=i_parts, error_J=scalar(errors),
+                   error_I=scalar(errors / energy_ref), rtol=rtol)
+
+
+def tolerances(rtol):
+    """``(rtol, warn_rtol)`` of a currents quadrature from the user's ``rtol``.
+
+    ``None`` (the default) aims at :data:`RTOL` and warns only below the promised
+    :data:`PROMISED_RTOL`; an ``rtol`` given explicitly warns whenever it is missed
+    (``warn_rtol = None``).  Checked: a float in ``[1e-14, 1)``."""
+    from ._args import check_rtol
+    warn_rtol = None
+    if rtol is None:
+        rtol, warn_rtol = RTOL, PROMISED_RTOL
+    check_rtol(rtol, 1e-14)
+    return rtol, warn_rtol
