@@ -391,6 +391,38 @@ COMMON = [*real_argument("mu_L"), *real_argument("mu_R"),
           *real_argument("T_e", required=False, temperature=True),
           *ELECTRON_TEMPERATURES, *SHAPES, *ENGINES, *BAD_MODELS]
 
+#: a symbolic model (BAD_MODELS) and a numeric one with an energy-dependent lead
+_SYMBOLIC = BAD_MODELS[0].change["model"]
+_CHAIN_LEAD = symehp.Junction(H=[[0.0]], lead_L=symehp.leads.chain(1.0, 0.0, coupling=[0.3]),
+                              lead_R=symehp.leads.wide_band([[0.2]]), M=[[[0.1]]], omega=[1.0],
+                              gamma_ph=[0.05])
+
+#: the dressed= switch itself: True or False (a NumPy bool too), nothing else
+DRESSED_FLAG = [
+    Bad(f"dressed-{label}", {"dressed": value}, ("dressed",),
+        match="dressed must be True or False")
+    for label, value in (("yes", "yes"), ("string-True", "True"), ("one", 1), ("zero", 0),
+                         ("none", None), ("array", np.array([True])))]
+
+#: what dressed=True does not take: a symbolic model, energy-dependent leads (both a
+#: ParameterError, as documented: "dressed=True with a symbolic model"); for the currents
+#: also dps= and certify= (double precision only)
+DRESSED_MODELS = [
+    Bad("dressed-model-symbolic", {"dressed": True, "model": _SYMBOLIC},
+        ("dressed=True", "numeric model", "subs"), with_dps=False),
+    Bad("dressed-model-energy-dependent-leads", {"dressed": True, "model": _CHAIN_LEAD},
+        ("dressed=True", "wide-band leads"), with_dps=False),
+    *BAD_MODELS[1:],
+]
+DRESSED_PRECISION = [
+    Bad("dressed-with-dps", {"dressed": True, "dps": 30}, ("dressed", "dps"),
+        match="double precision only"),
+    Bad("dressed-with-certify", {"dressed": True, "dps": 30, "certify": True},
+        ("dressed", "certify"), match="double precision only"),
+    Bad("dressed-backend-unknown", {"dressed": True, "backend": "cuda"}, ("backend",),
+        match="backend must be one of", with_dps=False),
+]
+
 
 # ============================================================ the kinds
 
@@ -442,7 +474,8 @@ _BATH = [*real_argument("T_ph", temperature=True),
 #: (with dps= symehp ignores rtol without checking it: test_contract.py, xfail)
 _RTOL = [Bad(f"rtol-{value!r}", {"rtol": value}, ("rtol",), with_dps=False)
          for value in (0, 1.5, -1, np.nan, "tight")]
-_CURRENT_BAD = (*COMMON, *_BATH, *_RTOL)
+_CURRENT_BAD = (*COMMON, *_BATH, *_RTOL, *DRESSED_FLAG, *DRESSED_PRECISION,
+                *DRESSED_MODELS[:2])
 
 _CURRENT_GRIDS = (
     ("mu_L-T_ph", dict(mu_L=np.array([[0.25], [0.5]]), T_ph=np.array([0.02, 0.04, 0.08])), (2, 3)),
@@ -655,4 +688,211 @@ INSTABILITY_BIAS = Kind(
          Bad("V_max-nan", {"V_max": np.nan}, ("V_max",)),
          BAD_MODELS[0]),                 # a non-model: AttributeError (test_contract.py, GAPS)
     outputs=_value,
+)
+
+
+# ------------------------------------------------------------ the dressed modes
+
+def scalar_only(*names):
+    """Arrays where one bias point (scalars) is taken: a ParameterError naming the argument."""
+    cases = [Bad(f"{name}-array", {name: [0.05, 0.1]}, (name,), match="must be a single number")
+             for name in names]
+    if "T_e" in names:
+        cases.append(Bad("T_L-array", {"T_e": MISSING, "T_L": [0.05, 0.1], "T_R": 0.05},
+                         ("T_L",), match="must be a single number"))
+    return cases
+
+
+_BIAS_POINT = [*real_argument("mu_L"), *real_argument("mu_R"),
+               *real_argument("T_e", required=False, temperature=True),
+               *ELECTRON_TEMPERATURES, *scalar_only("mu_L", "mu_R", "T_e"),
+               Bad("mu_R-missing", {"mu_R": MISSING}, ("mu_R",), error=TypeError)]
+
+#: transport, energy_current, particle_current with dressed=True: the currents' contract
+#: (no dps= path; the backend is checked and has nothing to choose)
+_DRESSED_CURRENT_BAD = (
+    *real_argument("mu_L"), *real_argument("mu_R"),
+    *real_argument("T_e", required=False, temperature=True), *ELECTRON_TEMPERATURES, *SHAPES,
+    *ENGINES[:3], *_BATH, *_RTOL, *DRESSED_FLAG, *DRESSED_PRECISION,
+    *[Bad(f"dressed-dps-{value!r}", {"dps": value}, ("dressed", "dps"),
+          match="double precision only") for value in (20, 5, "30")],
+    *DRESSED_MODELS)
+
+_DRESSED_CURRENT_GRIDS = (
+    # biases below the instability of the two-level model (as OCCUPATION): NaN beyond it
+    ("mu_L-T_ph", dict(mu_L=np.array([[0.1], [0.25]]), T_ph=np.array([0.02, 0.04, 0.08])),
+     (2, 3)),
+    _CURRENT_GRIDS[1],
+    # T_L and T_R given, equal at each point: the closed forms (T_L != T_R takes an energy
+    # quadrature of the spectra at every frequency node, 2-10 s a point: not here)
+    ("T_L-T_R", dict(T_e=MISSING, T_L=np.array([0.05, 0.03]), T_R=np.array([0.05, 0.03])),
+     (2,)),
+)
+
+_DRESSED_OPTIONS = dict(
+    _CURRENT_OPTIONS,
+    has_dps=False,
+    # dressed=True ignores the engine (it is only checked): the same numbers
+    backend_rtol=0.0,
+)
+
+DRESSED_CURRENT = Kind(name="current(dressed=True)", base=dict(CURRENT.base, dressed=True),
+                       grids=_DRESSED_CURRENT_GRIDS, bad=_DRESSED_CURRENT_BAD, outputs=_value,
+                       scale_of=CURRENT.scale_of, **_DRESSED_OPTIONS)
+
+DRESSED_TRANSPORT = Kind(name="transport(dressed=True)", base=DRESSED_CURRENT.base,
+                         grids=_DRESSED_CURRENT_GRIDS, bad=_DRESSED_CURRENT_BAD,
+                         outputs=TRANSPORT.outputs, scale_of=TRANSPORT.scale_of,
+                         **_DRESSED_OPTIONS)
+
+
+def _mode_trailing(name, model):
+    k = model.K
+    return {"frequencies": (k,), "vectors": (k, k), "iterations": (k,),
+            "occupation": (k,), "energy": (k,), "sum_rule": (k,), "eigenfrequencies": (k,),
+            "covariance": (2 * k, 2 * k)}.get(name, (k,) if name.startswith("heating") else ())
+
+
+#: mode_eigenfrequencies: ``fn(model, *, mu_L, mu_R, T_e | T_L, T_R)`` -> ModeEigenmodes,
+#: one bias point (scalars only)
+EIGENMODES = Kind(
+    name="mode_eigenfrequencies",
+    base=dict(mu_L=0.25, mu_R=-0.125, T_e=0.05),
+    bad=(*_BIAS_POINT, *BAD_MODELS,
+         Bad("model-energy-dependent-leads", {"model": _CHAIN_LEAD}, ("wide-band", "lead_L"),
+             error=ModelError)),
+    # (unstable_mode is None at a stable point: not an output)
+    outputs=_fields("frequencies", "vectors", "growth_rate", "stable", "iterations"),
+    trailing=_mode_trailing,
+    scalar_type=float,
+)
+
+
+def _steady_state(result, model):
+    """The numbers of a ModeSteadyState (stable point); ``sum_rule`` and ``cutoff`` are
+    None undressed (as documented), not outputs then."""
+    names = ["occupation", "covariance", "energy", "eigenfrequencies", "stable",
+             "heating_by_channel", "error_covariance", "error_heating"]
+    return _fields(*names, *(("sum_rule", "cutoff") if result.dressed else ()))(result, model)
+
+
+#: mode_steady_state: ``fn(model, *, mu_L, mu_R, T_ph, T_e | T_L, T_R, dressed, cutoff,
+#: rtol)`` -> ModeSteadyState, one bias point (scalars only)
+STEADY_STATE = Kind(
+    name="mode_steady_state",
+    base=dict(mu_L=0.25, mu_R=-0.125, T_e=0.05, T_ph=0.04),
+    bad=(*_BIAS_POINT, *real_argument("T_ph", temperature=True), *scalar_only("T_ph"),
+         Bad("T_ph-missing", {"T_ph": MISSING}, ("T_ph",), error=TypeError),
+         *DRESSED_FLAG, *DRESSED_MODELS,
+         Bad("model-symbolic-undressed", {"model": _SYMBOLIC, "dressed": False},
+             ("model", "symbols", "subs"), error=ModelError),
+         *[Bad(f"cutoff-{label}", {"cutoff": value}, ("cutoff",), match=match)
+           for label, value, match in (
+               ("nan", np.nan, "must be finite"), ("inf", np.inf, "must be finite"),
+               ("string", "20", "got a string"), ("boolean", True, "got a boolean"),
+               ("complex", 20 + 1j, "must be real"), ("array", [20.0, 30.0], "single number"),
+               ("negative", -20.0, "must exceed twice"), ("below-twice-Omega", 0.5,
+                                                         "must exceed twice"))],
+         Bad("cutoff-undressed", {"cutoff": 20.0, "dressed": False}, ("cutoff", "dressed=True")),
+         *_RTOL, *[Bad(f"rtol-undressed-{value!r}", {"rtol": value, "dressed": False},
+                       ("rtol",)) for value in (0, "tight")]),
+    outputs=_steady_state,
+    trailing=_mode_trailing,
+    scalar_type=float,
+)
+
+#: mode_spectral_function: ``fn(model, omega, *, mu_L, mu_R, T_e | T_L, T_R, dressed,
+#: part)`` -> (..., K, K), Hermitian (A = D^r Lambda D^a)
+MODE_SPECTRAL = Kind(
+    name="mode_spectral_function",
+    base=dict(omega=0.3, mu_L=0.25, mu_R=-0.125, T_e=0.05, dressed=True, part="total"),
+    grids=SPECTRUM.grids,
+    bad=(*real_argument("omega"), *real_argument("mu_L"), *real_argument("mu_R"),
+         *real_argument("T_e", required=False, temperature=True), *ELECTRON_TEMPERATURES,
+         *SHAPES, *[c for c in SPECTRUM.bad if c.id == "shapes-omega-mu_L"],
+         *[Bad(f"part-{value!r}", {"part": value}, ("part",), match="part must be")
+           for value in ("XY", "TOTAL", "", 5, 0, True, None, 1.0, ("LR",))],
+         *DRESSED_FLAG, *DRESSED_MODELS,
+         Bad("model-symbolic-undressed", {"model": _SYMBOLIC, "dressed": False},
+             ("model", "symbols", "subs"), error=ModelError)),
+    outputs=_value,
+    trailing=_spectrum_trailing,
+    hermitian=True,
+    # closed forms and a K x K inverse per node (as SPECTRUM); the T_L != T_R grid's
+    # quadrature: its own option
+    pointwise_rtol=1e-13,
+)
+
+
+# ------------------------------------------------------------ instability_map
+
+def gate_factory(gate):
+    """The contract's model factory for :func:`symehp.instability_map`: the two-level model
+    of tests/test_contract.py with its upper level shifted by ``gate``."""
+    return symehp.two_level(0.3 + gate, -0.2, 0.1, 0.15, 0.05, 0.4, 0.01)
+
+
+def _raising_factory(gate):
+    raise ValueError("no model here")
+
+
+def _map_outputs(result, model):
+    return {"growth_rate": result.values, "V": result.coords["V"].values,
+            "axis": result.coords[result.dims[1]].values}
+
+
+#: instability_map: ``fn(model_factory, *, V, T_e | T_L, T_R, **axis)`` -> DataArray
+#: ("V", name); V and the axis are 1-D grids (no broadcasting); checked with
+#: ``check_contract(symehp.instability_map, contract.gate_factory, kind=INSTABILITY_MAP)``
+INSTABILITY_MAP = Kind(
+    name="instability_map",
+    # V = 0.8: beyond the two-level model's instability (growth > 0), the others below
+    base=dict(V=[0.1, 0.3, 0.8], T_e=0.05, gate=[0.0, 0.1]),
+    bad=(*[Bad(f"V-{label}", {"V": value}, ("V",), match=match)
+           for label, value, match in (
+               ("nan", [0.1, np.nan], "finite"), ("inf", [np.inf], "finite"),
+               ("huge", [0.1, 1e300], "beyond the supported range"),
+               ("complex", [0.1, 0.2j], "real numbers"), ("string", ["0.1"], "real numbers"),
+               ("strings", "0.1", "1-D"), ("boolean", [True, False], "real numbers"),
+               ("none-in-array", [0.1, None], "real numbers"),
+               ("scalar", 0.3, "1-D"), ("none", None, "1-D"), ("2-D", [[0.1, 0.3]], "1-D"),
+               ("empty", [], "non-empty"), ("ragged", [[0.1], [0.2, 0.3]], "1-D"))],
+         Bad("V-missing", {"V": MISSING}, ("V",), error=TypeError),
+         *[c for c in real_argument("T_e", temperature=True)
+           if c.id not in ("T_e-none", "T_e-inf-in-array", "T_e-complex-in-array")],
+         Bad("T_e-array", {"T_e": [0.05, 0.1]}, ("T_e",), match="single number"),
+         *ELECTRON_TEMPERATURES,
+         *[Bad(f"axis-{label}", {"gate": value}, ("gate",), match=match)
+           for label, value, match in (("scalar", 0.1, "1-D"), ("none", None, "1-D"),
+                                       ("2-D", [[0.0, 0.1]], "1-D"), ("empty", [], "non-empty"),
+                                       ("ragged", [[0.0], [0.1, 0.2]], "1-D"))],
+         Bad("axis-missing", {"gate": MISSING}, ("exactly one extra keyword axis",),
+             match="got none"),
+         Bad("axis-two", {"width": [0.1, 0.2]}, ("exactly one extra keyword axis", "gate",
+                                                 "width")),
+         Bad("factory-not-callable", {"model": "not a factory"}, ("model_factory",),
+             match="must be callable"),
+         Bad("factory-a-model", {"model": symehp.two_level(0.3, -0.2, 0.1, 0.15, 0.05, 0.4,
+                                                           0.01)}, ("model_factory",)),
+         Bad("factory-raises", {"model": _raising_factory},
+             ("model_factory(gate=0.0)", "ValueError", "no model here")),
+         Bad("factory-wrong-keyword", {"model": lambda width: gate_factory(width)},
+             ("model_factory(gate=0.0)", "TypeError")),
+         Bad("factory-returns-dict", {"model": lambda gate: {"H": [[0.0]]}},
+             ("model_factory(gate=0.0)", "dict", "not a symehp.Junction")),
+         Bad("factory-returns-numeric-junction",
+             {"model": lambda gate: gate_factory(gate).numeric()},
+             ("model_factory(gate=0.0)", "NumericJunction", "not a symehp.Junction")),
+         Bad("factory-returns-none", {"model": lambda gate: None},
+             ("model_factory(gate=0.0)", "NoneType")),
+         *[Bad(f"factory-returns-{label}", {"model": lambda gate, m=m: m},
+               ("model_factory(gate=0.0)", *names), error=ModelError)
+           for label, m, names in (
+               ("symbolic", _SYMBOLIC, ("symbols", "subs")),
+               ("energy-dependent-leads", _CHAIN_LEAD, ("wide-band",)),
+               ("unbroadened", symehp.Junction([[0.5, 0.1], [0.1, -0.5]], np.zeros((2, 2)),
+                                               np.zeros((2, 2)), [[0.0, 0.1], [0.1, 0.0]],
+                                               1.0, 0.05), ("couple every level",)))]),
+    outputs=_map_outputs,
+    trailing=lambda name, model: {"growth_rate": (3, 2), "V": (3,)}.get(name, (2,)),
 )

@@ -7,7 +7,9 @@ model ``two_level(0.3, -0.2, 0.1, 0.15, 0.05, 0.4, 0.01)`` and the three-level,
 two-mode models of ``_shared`` (hopping, non-diagonal broadenings, complex couplings).
 
 Covered: ``symehp.__all__``'s numeric functions (spectra, currents, transport, mode
-occupation, the applications) and ``symehp.numeric``'s (``fermi``, ``bose``,
+occupation, the applications; the dressed modes: ``dressed=True`` of the currents,
+``mode_eigenfrequencies``, ``mode_steady_state``, ``mode_spectral_function``,
+``instability_map``) and ``symehp.numeric``'s (``fermi``, ``bose``,
 ``x_bose``, ``compile_kernel``).  ``symehp.sweep`` returns a labelled grid (an xarray
 Dataset, no NumPy broadcasting): its contract is ``tests/test_sweep.py``.  Then the
 known gaps (strict xfails) and a check that every part of the helper can fail.
@@ -160,6 +162,87 @@ def test_instability_bias():
     check_contract(symehp.instability_bias, MODELS["two"], kind=contract.INSTABILITY_BIAS)
 
 
+# ------------------------------------------------------------------ the dressed modes
+# (symehp.numeric.mode_dynamics, .dressed, .steady_state; applications.instability)
+
+@pytest.mark.parametrize("fn", [symehp.energy_current, symehp.particle_current])
+def test_currents_dressed(fn):
+    # the bad inputs once (the shortcuts check them in transport)
+    check_contract(fn, MODELS["two"], kind=contract.DRESSED_CURRENT,
+                   bad=fn is symehp.energy_current)
+    check_contract(fn, MODELS["two"], kind=contract.DRESSED_CURRENT, grids=(), backends=(),
+                   args=dict(by_channel=True), bad=False)
+
+
+def test_transport_dressed():
+    check_contract(symehp.transport, MODELS["two"], kind=contract.DRESSED_TRANSPORT)
+    # model B: two modes coupled through the electrons (the K x K inverse); one grid
+    kind = contract.DRESSED_TRANSPORT
+    check_contract(symehp.transport, MODELS["B"], kind=kind, grids=kind.grids[:1],
+                   backends=(), bad=False)
+
+
+@pytest.mark.parametrize("name", ["two", "B"])
+def test_mode_eigenfrequencies(name):
+    check_contract(symehp.mode_eigenfrequencies, MODELS[name], kind=contract.EIGENMODES,
+                   bad=name == "two")
+    check_contract(symehp.mode_eigenfrequencies, MODELS[name], kind=contract.EIGENMODES,
+                   args=dict(T_e=contract.MISSING, T_L=0.08, T_R=0.03), bad=False)
+
+
+@pytest.mark.parametrize("dressed", [True, False])
+@pytest.mark.parametrize("name", ["two", "B"])
+def test_mode_steady_state(name, dressed):
+    # the bad inputs from the dressed standard point (they say dressed=False where it matters)
+    check_contract(symehp.mode_steady_state, MODELS[name], kind=contract.STEADY_STATE,
+                   args=dict(dressed=dressed), bad=name == "two" and dressed)
+    # T_L != T_R dressed: an energy quadrature of the spectra per node (2-10 s), so equal
+    # T_L and T_R there (the keywords), different ones undressed
+    temps = dict(T_L=0.05, T_R=0.05) if dressed else dict(T_L=0.08, T_R=0.03)
+    check_contract(symehp.mode_steady_state, MODELS[name], kind=contract.STEADY_STATE,
+                   args=dict(dressed=dressed, T_e=contract.MISSING, **temps), bad=False)
+
+
+@pytest.mark.parametrize("dressed", [True, False])
+def test_mode_steady_state_unstable_point_has_no_numbers(dressed):
+    """Beyond the instability (eV = 0.625 > 0.515): stable False, a growing mode, and
+    None (never a number) for what has no steady state."""
+    result = symehp.mode_steady_state(MODELS["two"], mu_L=0.5, mu_R=-0.125, T_e=0.05,
+                                      T_ph=0.04, dressed=dressed)
+    assert result.stable is False and result.dressed is dressed
+    assert max(result.eigenfrequencies.imag) >= 0
+    assert result.growing_mode.shape == (1,)
+    for name in ("occupation", "covariance", "energy", "heating_by_channel", "sum_rule"):
+        assert getattr(result, name) is None, name
+
+
+@pytest.mark.parametrize("part", ["total", "ph", "LR", 3])
+@pytest.mark.parametrize("dressed", [True, False])
+@pytest.mark.parametrize("name", ["two", "B"])
+def test_mode_spectral_function(name, dressed, part):
+    check_contract(symehp.mode_spectral_function, MODELS[name], kind=contract.MODE_SPECTRAL,
+                   args=dict(dressed=dressed, part=part),
+                   bad=(name, dressed, part) == ("two", True, "total"))
+
+
+def test_instability_map():
+    """Grids of V and one factory keyword (no broadcasting): the shape (V, axis), finite
+    growth rates (both signs on this grid), each the growth rate of its pointwise model."""
+    fn, factory = symehp.instability_map, contract.gate_factory
+    check_contract(fn, factory, kind=contract.INSTABILITY_MAP)
+    check_contract(fn, factory, kind=contract.INSTABILITY_MAP, bad=False,
+                   args=dict(T_e=contract.MISSING, T_L=0.08, T_R=0.03))
+    base = contract.INSTABILITY_MAP.base
+    result = fn(factory, **base)
+    assert result.dims == ("V", "gate")
+    for i, v in enumerate(base["V"]):
+        for j, gate in enumerate(base["gate"]):
+            one = symehp.mode_eigenfrequencies(factory(gate), mu_L=v / 2, mu_R=-v / 2,
+                                               T_e=base["T_e"])
+            assert float(result[i, j]) == one.growth_rate, (v, gate)
+    assert (result.values < 0).any() and (result.values > 0).any()
+
+
 # ------------------------------------------------------------------ known gaps (reported, issue 12)
 # Bad input that symehp accepts, or rejects without its own error naming the argument:
 # each is the check the kinds would make, marked xfail(strict): it fails (XPASS) the day
@@ -172,6 +255,12 @@ UNBROADENED = symehp.Junction([[0.5, 0.1], [0.1, -0.5]], np.zeros((2, 2)), np.ze
 #: gaps reported by the first run of this file and since fixed: each now a check that
 #: must pass (the reason says what symehp did before)
 FIXED = [
+    # found with the dressed= route, accepted on both routes (numeric/currents.py)
+    ("transport-progress-string", symehp.transport, MODELS["two"], contract.DRESSED_CURRENT.base,
+     Bad("progress-string", {"progress": "no"}, ("progress",)), "accepted: taken as true"),
+    ("energy_current-by_channel-string", symehp.energy_current, MODELS["two"],
+     contract.DRESSED_CURRENT.base, Bad("by_channel-string", {"by_channel": "no"}, ("by_channel",)),
+     "accepted: taken as true"),
     ("transport-rtol-with-dps", symehp.transport, UNBROADENED,
      dict(mu_L=0.25, mu_R=-0.125, T_e=0.05, T_ph=0.04, dps=20),
      Bad("rtol", {"rtol": "tight"}, ("rtol",)), "with dps= rtol is ignored, unchecked"),
@@ -207,8 +296,26 @@ FIXED = [
     ("kernel-nan", numeric.compile_kernel(MODELS["two"], "LR"), MODELS["two"],
      dict(energy=0.1, omega=0.3), Bad("energy-nan", {"energy": np.nan}, ("energy",)),
      "accepted: nan (and a RuntimeWarning)"),
+    ("mode_steady_state-cutoff-array", symehp.mode_steady_state, MODELS["two"],
+     contract.STEADY_STATE.base, Bad("cutoff-array", {"cutoff": [20.0, 30.0]}, ("cutoff",)),
+     "NumPy's TypeError (only 0-dimensional arrays can be converted)"),
+    ("mode_steady_state-rtol-undressed", symehp.mode_steady_state, MODELS["two"],
+     contract.STEADY_STATE.base, Bad("rtol", {"rtol": "tight", "dressed": False}, ("rtol",)),
+     "with dressed=False rtol is ignored, unchecked"),
+    ("instability_map-V-huge", symehp.instability_map, contract.gate_factory,
+     dict(V=[0.1], T_e=0.05, gate=[0.0]),
+     Bad("V-huge", {"V": [0.1, 1e300]}, ("V",), match="^(?!.*mu_L)"),
+     "the message names mu_L (= V/2), not V"),
+    ("instability_map-factory-symbolic", symehp.instability_map, contract.gate_factory,
+     dict(V=[0.1], T_e=0.05, gate=[0.0]),
+     Bad("factory-symbolic", {"model": lambda gate: contract._SYMBOLIC},
+         ("model_factory(gate=0.0)",), error=symehp.ModelError),
+     "the model's ModelError without the factory call (also energy-dependent leads, "
+     "unbroadened levels)"),
 ]
-GAPS = []          # none known today; a new one goes here, and into FIXED once fixed
+#: a new gap goes here, and into FIXED once fixed
+GAPS = [
+]
 
 
 @pytest.mark.parametrize("fn, model, base, case", [

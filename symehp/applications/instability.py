@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import ModelError, ParameterError
 from ..model import Junction
+from ..numeric._args import MAX_MAGNITUDE, numeric_model
+from ..numeric.self_energy import _expansion
 
 __all__ = ["instability_map"]
 
@@ -44,6 +46,9 @@ def _bias_axis(V):
     arr = arr.astype(float)
     if not np.all(np.isfinite(arr)):
         raise ParameterError("V must be finite (no nan/inf bias values)")
+    if np.any(np.abs(arr) > 2 * MAX_MAGNITUDE):     # mu_L = V/2 = -mu_R
+        raise ParameterError(f"V = {float(arr[np.argmax(np.abs(arr))]):.6g} is beyond the "
+                             f"supported range |V| <= {2 * MAX_MAGNITUDE:g} (energy units)")
     return arr
 
 
@@ -56,6 +61,10 @@ def _model_at(model_factory, name, value):
         raise ParameterError(f"{call} raised {type(exc).__name__}: {exc}") from exc
     if not isinstance(model, Junction):
         raise ParameterError(f"{call} returned {type(model).__name__}, not a symehp.Junction")
+    try:                                # symbolic, energy-dependent leads, unbroadened levels
+        _expansion(numeric_model(model))
+    except ModelError as exc:
+        raise ModelError(f"{call} returned a model instability_map cannot use: {exc}") from exc
     return model
 
 
@@ -97,6 +106,9 @@ def instability_map(model_factory, *, V, T_e=None, T_L=None, T_R=None, **axis):
         No or more than one extra axis, an axis that is not 1-D, a factory that is not
         callable, raises, or returns something other than a Junction (the message names
         the call, e.g. ``model_factory(gate=0.1) raised ...``).
+    ModelError
+        A factory's model that the dressed modes cannot take (symbolic, energy-dependent
+        leads, an unbroadened level): the model's error, prefixed with the call.
     """
     import xarray as xr
 

@@ -291,6 +291,9 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
     TransportResult
         Arrays of the broadcast shape of the parameters.
     """
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise ParameterError(f"progress must be True, False or None (automatic), got "
+                             f"{progress!r}")
     if not isinstance(certify, (bool, np.bool_)):
         raise ParameterError(f"certify must be True or False, got {certify!r}")
     if not isinstance(dressed, (bool, np.bool_)):
@@ -389,6 +392,7 @@ def energy_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
     :func:`particle_current` called with the same model and arguments share one
     computation (the last few results are kept, keyed on every number).
     """
+    _check_by_channel(by_channel)
     res = _shared_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
                             T_R=T_R, rtol=rtol, progress=progress, dps=dps, backend=backend,
                             certify=certify, dressed=dressed)
@@ -414,10 +418,16 @@ def particle_current(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R
     certified :class:`~symehp.numeric.mp.interval.Interval` (see :func:`transport`);
     ``dressed=True``: the electron-dressed mode propagator (see :func:`transport`).
     """
+    _check_by_channel(by_channel)
     res = _shared_transport(model, mu_L=mu_L, mu_R=mu_R, T_ph=T_ph, T_e=T_e, T_L=T_L,
                             T_R=T_R, rtol=rtol, progress=progress, dps=dps, backend=backend,
                             certify=certify, dressed=dressed)
     return _copy(res.I_by_channel) if by_channel else _copy(res.I)
+
+
+def _check_by_channel(by_channel):
+    if not isinstance(by_channel, (bool, np.bool_)):
+        raise ParameterError(f"by_channel must be True or False, got {by_channel!r}")
 
 
 #: the last few results of the shortcuts: energy_current and particle_current with the

@@ -58,7 +58,7 @@ from .mode_dynamics import mode_eigenfrequencies, scalar_point
 from .quadrature import graded_points, integrate_panels
 from .results import ChannelMapping, tolerances
 from .self_energy import _expansion
-from ._args import numeric_model, real_array
+from ._args import numeric_model, real_array, real_scalar
 
 __all__ = ["mode_steady_state", "ModeSteadyState", "CUTOFF_MULTIPLE"]
 
@@ -243,13 +243,13 @@ def mode_steady_state(model: Junction | NumericJunction, *, mu_L: float, mu_R: f
         raise ParameterError(f"T_ph must be a single number here (one bias point), got an "
                              f"array of shape {t_ph.shape}")
     T_ph = float(t_ph)
+    rtol, warn_rtol = tolerances(rtol)          # checked on both routes
     if not dressed:
         if cutoff is not None:
             raise ParameterError("cutoff applies to dressed=True only")
         return _undressed(model, mu_L, mu_R, T_L, T_R, T_ph)
     numeric = dressed_numeric(model, "mode_steady_state(dressed=True)")
     expansion = _expansion(numeric)
-    rtol, warn_rtol = tolerances(rtol)
     eig = mode_eigenfrequencies(numeric, mu_L=mu_L, mu_R=mu_R, T_L=T_L, T_R=T_R)
     if not eig.stable:
         return _unstable(eig.frequencies, eig.vectors[:, eig.unstable_mode], True)
@@ -258,7 +258,7 @@ def mode_steady_state(model: Junction | NumericJunction, *, mu_L: float, mu_R: f
     top = float(np.max(eig.frequencies.real))
     w_c = max(CUTOFF_MULTIPLE * top, float(base[-1]) if base.size else 0.0)
     if cutoff is not None:
-        w_c = float(real_array(cutoff, "cutoff"))
+        w_c = real_scalar(cutoff, "cutoff")
         if not w_c > 2 * top:
             raise ParameterError(f"cutoff must exceed twice the largest dressed frequency "
                                  f"({2 * top:.6g}), got {w_c!r}")
