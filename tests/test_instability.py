@@ -88,3 +88,13 @@ def test_bad_input():
         symehp.instability_map(gated_two_modes, gaet=[0.1], **kw)
     with pytest.raises(symehp.ParameterError, match="temperature missing"):
         symehp.instability_map(gated_two_modes, V=[0.5], gate=[0.1])
+
+
+def test_progress_bar_counts_every_grid_point(capsys):
+    factory = symehp.models.gated_two_modes
+    grid = symehp.instability_map(factory, V=[0.0, 0.5], gate=[0.0, 0.4], T_e=0.05,
+                                  progress=True)
+    assert grid.shape == (2, 2)
+    assert "4/4" in capsys.readouterr().err
+    with pytest.raises(symehp.ParameterError, match="progress must be True, False or None"):
+        symehp.instability_map(factory, V=[0.0], gate=[0.0], T_e=0.05, progress="yes")

@@ -14,6 +14,8 @@ share the energy unit (the growth rate is an inverse time, ``|u| ~ exp(growth t)
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 
 from ..errors import ModelError, ParameterError
@@ -74,7 +76,7 @@ def _growth_rate(model, V, temperatures):
                                        **temperatures).growth_rate)
 
 
-def instability_map(model_factory, *, V, T_e=None, T_L=None, T_R=None, **axis):
+def instability_map(model_factory, *, V, T_e=None, T_L=None, T_R=None, progress=None, **axis):
     """Growth rate of the least stable mode over a (bias, model parameter) grid.
 
     Parameters
@@ -89,6 +91,9 @@ def instability_map(model_factory, *, V, T_e=None, T_L=None, T_R=None, **axis):
     T_e, T_L, T_R : float, optional
         Electron temperature of both electrodes, or of each (energy units), as for
         :func:`symehp.numeric.mode_dynamics.mode_eigenfrequencies`.
+    progress : bool or None
+        Show a progress bar over the grid (None: when it has more than 200 points and
+        stderr is a terminal).
     **axis
         Exactly one more keyword, ``name=values`` (1-D): the second axis, e.g.
         ``gate=np.linspace(-1, 1, 21)``.
@@ -123,11 +128,27 @@ def instability_map(model_factory, *, V, T_e=None, T_L=None, T_R=None, **axis):
     bias = _bias_axis(V)
     values = _axis(values, name)
     temperatures = {k: v for k, v in dict(T_e=T_e, T_L=T_L, T_R=T_R).items() if v is not None}
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise ParameterError(f"progress must be True, False or None (automatic), got "
+                             f"{progress!r}")
+    if progress is None:
+        progress = bias.size * values.size > 200 and sys.stderr.isatty()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=bias.size * values.size, desc="symehp: instability map",
+                   unit="point")
     growth = np.empty((bias.size, values.size))
-    for j, value in enumerate(values.tolist()):
-        model = _model_at(model_factory, name, value)
-        for i, v in enumerate(bias):
-            growth[i, j] = _growth_rate(model, float(v), temperatures)
+    try:
+        for j, value in enumerate(values.tolist()):
+            model = _model_at(model_factory, name, value)
+            for i, v in enumerate(bias):
+                growth[i, j] = _growth_rate(model, float(v), temperatures)
+                if bar is not None:
+                    bar.update()
+    finally:
+        if bar is not None:
+            bar.close()
     attrs = dict(units="energy (hbar = e = k_B = 1)",
                  long_name="growth rate of the least stable mode", convention=_CONVENTION,
                  bias="mu_L = V/2 = -mu_R", **{k: float(v) for k, v in temperatures.items()})
