@@ -161,3 +161,28 @@ def test_instability_bias_is_where_the_damping_vanishes():
     assert list(res.stable) == [bool(v < crit) for v in np.linspace(0, 2, 9)]
     assert np.all(np.isnan(res.T_eff[~res.stable]))
     assert instability_bias(fig2_model("heating"), T_e=0.05, T_ph=0.05, V_max=2.0) is None
+
+
+def test_instability_bias_with_chain_leads_tends_to_the_wide_band_value():
+    # wide chains (hopping t, Gamma = 2 v^2 / t at the band centre) approach the wide-band
+    # leads as 1/t (the level shifts Re Sigma ~ v^2 E / (2 t^2) = Gamma E / (4 t))
+    import warnings
+    from symehp import leads
+    wide = fig2_model("heating", gamma_ph=0.01)
+    num = wide.numeric()
+    crit = instability_bias(wide, T_e=0.05, T_ph=0.05, V_max=2.0)
+    gaps = []
+    for t in (20.0, 40.0):
+        v = np.sqrt(0.2 * t / 2)
+        chains = symehp.Junction(num.H, lead_L=leads.chain(t, coupling=[v, 0]),
+                                 lead_R=leads.chain(t, coupling=[0, v]), M=num.M,
+                                 omega=num.omega, gamma_ph=num.gamma_ph)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")     # the lead route's accuracy warnings
+            gaps.append(abs(instability_bias(chains, T_e=0.05, T_ph=0.05, V_max=2.0) / crit - 1))
+        if t == 20.0:
+            res = bias_response(chains, np.array([0.6]), T_e=0.05, T_ph=0.05)
+            occ = symehp.mode_occupation(chains, mu_L=0.3, mu_R=-0.3, T_e=0.05, T_ph=0.05)
+            assert res.T_eff[0] == pytest.approx(float(occ.T_eff), rel=1e-12)
+    assert gaps[0] < 2e-4
+    assert 1.5 < gaps[0] / gaps[1] < 2.5                  # first order in 1/t

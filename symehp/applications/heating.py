@@ -91,7 +91,7 @@ def instability_bias(model, *, T_e, T_ph, mode=0, V_max=None, points=201):
     :func:`scipy.optimize.brentq` (to ~1e-12).  Returns None when the damping
     stays positive on the interval (no current-driven instability there).
     """
-    numeric = numeric_model(model)
+    numeric = numeric_model(model, energy_dependent_leads=True)
     T_e = real_scalar(T_e, "T_e", nonnegative=True)
     T_ph = real_scalar(T_ph, "T_ph", nonnegative=True)
     V_max = (4 * float(np.max(numeric.omega)) if V_max is None

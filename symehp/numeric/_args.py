@@ -46,8 +46,9 @@ def numeric_model(model, *, energy_dependent_leads=False):
                           (("L", numeric.lead_L), ("R", numeric.lead_R)) if lead.energy_dependent)
         raise ModelError(
             f"this function needs wide-band electrodes, but the model has an energy-dependent "
-            f"lead ({which}); with such leads use symehp.ehp_dos, symehp.emission_spectrum and "
-            "symehp.transmission (the currents and mode occupations follow)")
+            f"lead ({which}); with such leads use the spectra, currents, mode occupations, "
+            "transmission, ehp_self_energy, bias_response or instability_bias "
+            "(docs/conventions.md, 'Leads')")
     return numeric
 
 
