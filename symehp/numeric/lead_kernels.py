@@ -1,11 +1,11 @@
 """Compiled (numba) interpolation of the Chebyshev tables of the lead route.
 
-:class:`~.lead_spectra.ChebyshevTable` holds ``W = G^r P_a`` on panels of 32
-Chebyshev points; every quadrature node of the energy integrals interpolates it
-(barycentric formula in the panel that holds the energy).  In NumPy that is a
-gather of a (32, 2 N r) block per node and an einsum, ~0.4 us per node for N = 2
+:class:`~.lead_spectra.ChebyshevTable` holds ``W = G^r P_a`` on panels of n = 16
+Chebyshev points (``lead_spectra._NODES``); every quadrature node of the energy
+integrals interpolates it (barycentric formula in the panel that holds the energy).
+In NumPy that is a gather of a (n, 2 N r) block per node and an einsum, ~0.4 us per node for N = 2
 (most of a bias point).  :func:`interpolate` is the same arithmetic as one loop
-(panel search, the 32 barycentric weights, the weighted sum), used when numba is
+(panel search, the barycentric weights, the weighted sum), used when numba is
 installed (the optional extra ``fast``); :func:`interpolate_numpy` is the NumPy
 twin (the fallback, and the reference of the tests: they agree to rounding).
 
