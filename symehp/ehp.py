@@ -29,8 +29,10 @@ Here ``f_a = f(e - mu_a, T_a)`` and ``f_b = f(e - w - mu_b, T_b)``.
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
+import numpy as np
 import sympy as sp
 
 from . import greens
@@ -94,8 +96,9 @@ def channel(spec):
     if isinstance(spec, Channel):
         return spec
     for ch in CHANNELS:
-        if spec == ch.name or (isinstance(spec, (int,)) and not isinstance(spec, bool)
-                               and spec == ch.label):
+        if (isinstance(spec, str) and spec == ch.name) or (
+                isinstance(spec, numbers.Integral) and not isinstance(spec, (bool, np.bool_))
+                and spec == ch.label):
             return ch
     raise ParameterError(
         f"unknown channel {spec!r}: expected one of 'LL', 'RR', 'RL', 'LR' or a label 1-4")

@@ -433,3 +433,12 @@ def test_diagonal_spectra_flag_cancelling_pole_sums():
     model = _off_resonant()
     _, bad = _diagonal(model, [0.0, 0.3], 0.1, -0.1, 0.01)
     assert bad.all()
+
+
+def test_channel_labels_may_be_numpy_integers():
+    import symehp
+    assert symehp.channel(np.int64(4)) is symehp.channel("LR")
+    assert symehp.channel(np.str_("RL")) is symehp.channel(3)
+    for bad in (True, np.bool_(True), 4.0, "lr", 5):
+        with pytest.raises(symehp.ParameterError, match="unknown channel"):
+            symehp.channel(bad)
