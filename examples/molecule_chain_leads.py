@@ -191,8 +191,8 @@ def main(argv=None):
         warnings.simplefilter("always")
         cols = data(model, V)
     seconds = time.perf_counter() - start
-    # the lead route warns where it reaches ~1e-8 rather than 1e-9 (error_J_W says how far):
-    # counted below; any other warning (e.g. a ValidityWarning) is shown as it is
+    # accuracy warnings of the lead route, if any (error_J_W says how far off): counted
+    # below; any other warning (e.g. a ValidityWarning) is shown as it is
     accuracy = [w for w in caught if issubclass(w.category, IntegrationWarning)]
     for w in caught:
         if not issubclass(w.category, IntegrationWarning):
