@@ -241,3 +241,27 @@ def test_bad_input():
         dynamical_matrix("not a model", 1.0, **POINT)
     with pytest.raises(ParameterError, match="dressed must be True or False"):
         symehp.sweep(model, V=[0.1], T_e=0.05, T_ph=0.05, dressed="no")
+
+
+def test_node_blocks_bound_the_memory_and_leave_the_result_unchanged(monkeypatch):
+    # the (nodes, K, K) temporaries of one integrand call stay within NODE_BUDGET: a tiny
+    # budget splits every round into blocks, with the same currents
+    import symehp.numeric.dressed as dressed
+    model = symehp.models.two_level_two_modes()
+    kw = dict(mu_L=0.025, mu_R=-0.025, T_e=0.01, T_ph=0.01)
+    whole = symehp.transport(model, dressed=True, **kw)
+    seen = []
+    original = dressed.node_matrices
+
+    def recording(numeric, expansion, w, *args):
+        seen.append(np.size(w))
+        return original(numeric, expansion, w, *args)
+
+    monkeypatch.setattr(dressed, "node_matrices", recording)
+    monkeypatch.setattr(dressed, "NODE_BUDGET", 8 * 4 * 16 * dressed._NODE_ARRAYS)   # 8 nodes
+    symehp.numeric.currents._RECENT.clear()
+    split = symehp.transport(model, dressed=True, **kw)
+    assert seen and max(seen) <= 8 < sum(seen)
+    np.testing.assert_allclose(split.J, whole.J, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(split.I, whole.I, rtol=1e-12, atol=0)
+    assert dressed.node_block(50, 27) * 27 * 50 ** 2 * 16 * dressed._NODE_ARRAYS <= 2 ** 26

@@ -41,7 +41,7 @@ import numpy as np
 from ..ehp import CHANNELS, channel as _channel
 from ..errors import ParameterError
 from .breakpoints import frequency_edges, refined_edges
-from .mode_dynamics import mode_eigenfrequencies
+from .mode_dynamics import add_bare, mode_eigenfrequencies
 from .quadrature import integrate_panels
 from .results import CHANNEL_FLOOR, TransportResult, tolerances
 from .self_energy import _expansion, channel_self_energy
@@ -50,7 +50,7 @@ from .stats import x_bose
 from ._args import numeric_model, operating_point, spectrum_arguments
 
 __all__ = ["dressed_transport", "mode_spectral_function", "dressed_numeric", "node_matrices",
-           "dressed_edges"]
+           "dressed_edges", "blocked", "node_block", "NODE_BUDGET"]
 
 _TWO_PI = 2 * np.pi
 _GROUPS = [[0], [1], [2, 4], [3, 5], [6, 7]]
@@ -109,9 +109,8 @@ def node_matrices(numeric, expansion, w, mu_L, mu_R, T_L, T_R, T_ph):
         less_t += less
     lam_t[:, idx, idx] += 2 * w[:, None] * gamma
     less_t[:, idx, idx] += 2 * x_bose(w, T_ph)[:, None] * gamma
-    inv = -pi_r
-    inv[:, idx, idx] += (w ** 2)[:, None] - np.asarray(numeric.omega, float) ** 2 \
-        + 1j * w[:, None] * gamma
+    inv = -add_bare(numeric, w, pi_r)                       # w^2 - Dyn(w)
+    inv[:, idx, idx] += (w ** 2)[:, None]
     d_r = np.linalg.inv(inv)
     return d_r, spectra, lam_t, less_t
 
@@ -129,6 +128,34 @@ def dressed_edges(numeric, expansion, mu_LR, T_L, T_R, T_ph, modes):
         extra += [z.real + c * width for c in (-9, -3, -1, 0, 1, 3, 9)]
     pts = np.unique(np.concatenate([base, [x for x in extra if 0 < x < cutoff]]))
     return pts
+
+
+#: memory the K x K matrices of one block of frequency nodes may hold (bytes)
+NODE_BUDGET = 64 * 2 ** 20
+#: complex K x K arrays per node held at once by node_matrices and the integrands (the
+#: propagator, the totals, two spectra per channel, A, N and the self-energy's temporaries)
+_NODE_ARRAYS = 24
+
+
+def node_block(k, per_row=1):
+    """Rows of frequency nodes (each of ``per_row`` nodes) one integrand call may hold:
+    ``NODE_BUDGET`` over the ``_NODE_ARRAYS`` complex K x K matrices per node."""
+    return max(1, NODE_BUDGET // (max(1, per_row) * k * k * 16 * _NODE_ARRAYS))
+
+
+def blocked(f, k):
+    """``f(w, owner)`` evaluated on blocks of the rows of ``w`` (:func:`node_block`), so that
+    the (nodes, K, K) temporaries stay within ``NODE_BUDGET`` however many nodes a round
+    of the quadrature asks for; the parts are joined along the first axis."""
+    def g(w, owner):
+        w = np.asarray(w, float)
+        owner = np.asarray(owner)
+        rows = node_block(k, w[0].size if w.ndim > 1 and w.shape[0] else 1)
+        if w.shape[0] <= rows:
+            return f(w, owner)
+        parts = [f(w[i:i + rows], owner[i:i + rows]) for i in range(0, w.shape[0], rows)]
+        return tuple(np.concatenate([p[j] for p in parts]) for j in range(len(parts[0])))
+    return g
 
 
 def _integrand(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_ref):
@@ -158,7 +185,7 @@ def _integrand(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_ref):
         size += [flow_size["RL"] * energy_ref, flow_size["LR"] * energy_ref, gross_e, gross_a]
         shape = w.shape + (8,)
         return tuple(np.stack(x, axis=-1).reshape(shape) for x in (out, size))
-    return f
+    return blocked(f, numeric.K)
 
 
 def dressed_transport(model, *, mu_L, mu_R, T_ph, T_e=None, T_L=None, T_R=None, rtol=None):

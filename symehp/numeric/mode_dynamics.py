@@ -82,10 +82,18 @@ def dynamical_matrix(model: Junction | NumericJunction, omega: ArrayLike, *, mu_
     numeric = numeric_model(model)
     out = ehp_self_energy(numeric, "total", omega, mu_L=mu_L, mu_R=mu_R, T_e=T_e, T_L=T_L,
                           T_R=T_R, backend="numpy")
-    w = np.broadcast_to(np.asarray(omega, float), out.shape[:-2])[..., None]
+    return add_bare(numeric, omega, out)
+
+
+def add_bare(numeric, omega, pi):
+    """``Dyn = diag(Omega^2) - i omega diag(gamma_ph) + pi`` in place: the modes' bare
+    dynamical matrix added to the electrons' self-energy ``pi`` (..., K, K) at ``omega``
+    (broadcast to ``pi.shape[:-2]``); returns ``pi``."""
+    w = np.broadcast_to(np.asarray(omega, float), pi.shape[:-2])[..., None]
     k = np.arange(numeric.K)
-    out[..., k, k] += np.asarray(numeric.omega, float) ** 2 - 1j * w * numeric.gamma_ph
-    return out
+    pi[..., k, k] += np.asarray(numeric.omega, float) ** 2 - 1j * w * np.asarray(
+        numeric.gamma_ph, float)
+    return pi
 
 
 @dataclass(frozen=True, eq=False)

@@ -53,7 +53,7 @@ import numpy as np
 from ..ehp import CHANNELS
 from ..errors import ParameterError
 from ..model import Junction, NumericJunction
-from .dressed import _matmul_h, dressed_edges, dressed_numeric, node_matrices
+from .dressed import _matmul_h, blocked, dressed_edges, dressed_numeric, node_matrices
 from .mode_dynamics import mode_eigenfrequencies, scalar_point
 from .quadrature import graded_points, integrate_panels
 from .results import ChannelMapping, tolerances
@@ -191,7 +191,7 @@ def _integrand(numeric, expansion, point):
         out = np.concatenate(vals, axis=1) / _TWO_PI
         mag = np.concatenate(size, axis=1) / _TWO_PI
         return out.reshape(w.shape + (-1,)), mag.reshape(w.shape + (-1,))
-    return f
+    return blocked(f, k)
 
 
 def mode_steady_state(model: Junction | NumericJunction, *, mu_L: float, mu_R: float,
