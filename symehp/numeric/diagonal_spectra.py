@@ -76,7 +76,8 @@ class DiagonalModel:
         from above (a matrix-vector product instead of a second K-column matrix
         product; on the chain models of ``benchmarks/bench_scale.py`` it is within
         1.4-2.7 times the exact largest), so the cancellation test can only flag
-        more nodes, never fewer.
+        more nodes, never fewer.  A one-row ``gross`` (also K = 1) is summed by the
+        compiled engine inside its pair loop (``_numba_kernels.pair_matrix``).
     """
 
     def __init__(self, expansion):
@@ -179,10 +180,14 @@ _BLOCK = 2048
 _BLOCK_BYTES = 64 * 2**20
 _TEMPORARIES_PER_NODE = 8
 #: the compiled loops write the pair values of each channel into buffers made once per
-#: call (4 channels, plus the magnitudes): no temporaries, and no page faults of fresh
-#: large allocations per block; their budget is larger, for the BLAS pair sums
+#: call (4 channels, plus the magnitudes where a gross sum has K rows): no temporaries,
+#: and no page faults of fresh large allocations per block.  Their budget is larger, for
+#: the BLAS pair sums: each block reads the K x 2 N P coefficients once, so more nodes
+#: per block means fewer passes over them (N = 200, K = 50, benchmarks/bench_scale.py:
+#: 5.2 s per bias point with 192 MiB, 4.3 s with 768 MiB, 4.7 s with 1.5 GiB; peak RSS
+#: 1.3, 1.4 and 1.8 GiB)
 _COMPILED_TEMPORARIES = 5
-_COMPILED_BLOCK_BYTES = 192 * 2**20
+_COMPILED_BLOCK_BYTES = 768 * 2**20
 
 
 def block_size(model, engine="numpy"):
@@ -342,13 +347,15 @@ def _bose_weight():
 
 class _Workspace:
     """Buffers of the compiled engine, made once per :func:`diagonal_spectra` call:
-    the pair values of each channel (``size`` x N x P complex) and their magnitudes
-    (real view)."""
+    the pair values of each channel (``size`` x N x P complex) and, where a channel's
+    gross sum has K rows, their magnitudes (real view)."""
 
     def __init__(self, model, size):
         shape = (size, model.N, model.poles.size)
         self.pairs = [np.empty(shape, complex) for _ in model.channels]
-        self.magnitudes = np.empty((size, 2 * model.N * model.poles.size))
+        # the magnitudes only for K-row gross sums (a one-row one is summed in the loop)
+        fused = all(gross.shape[0] == 1 for _, _, gross, _ in model.channels)
+        self.magnitudes = None if fused else np.empty((size, 2 * model.N * model.poles.size))
 
 
 def _block(model, data, w, owner, work=None):
@@ -380,20 +387,35 @@ def _block(model, data, w, owner, work=None):
     firsts = [_first_differences(model, d, w, mu_a, T, phis, batch)
               for _, _, d, mu_a, _, phis in setups]
     batch.run()
+    # the compiled loop sums a one-row gross in passing (fused[c]: its (N, P) weights)
+    fused = [_fused_gross(model, coefs[1]) if work is not None else None
+             for _, coefs, *_ in setups]
+    gross_sums = [np.zeros(w.size) if f is not None else None for f in fused]
     finish = [_pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels,
-                           None if work is None else work.pairs[c][:w.size])
+                           None if work is None else work.pairs[c][:w.size],
+                           fused[c], gross_sums[c])
               for c, ((_, _, d, mu_a, mu_b, phis), first) in enumerate(zip(setups, firsts))]
     batch.run()
     spectra = {}
     tops, bigs = [], []
-    for (ch, (coef, gross_coef, gross_scale), d, *_), done in zip(setups, finish):
+    for c, ((ch, (coef, gross_coef, gross_scale), d, *_), (done, flagged)) in \
+            enumerate(zip(setups, finish)):
         # Re S_k = sum over pole pairs, a matrix product per block of nodes on the real
         # view [Re X, Im X, ...] of X; einsum for the thin products of small models (BLAS
         # threads cost more than they save there)
-        flat = np.ascontiguousarray(done()).reshape(w.size, -1).view(np.float64)
+        x_mat = done()
+        flat = np.ascontiguousarray(x_mat).reshape(w.size, -1).view(np.float64)
         total = _pair_sum(flat, coef)
-        mags = np.abs(flat) if work is None else np.abs(flat, out=work.magnitudes[:w.size])
-        gross = gross_scale * _pair_sum(mags, gross_coef)
+        if fused[c] is not None:
+            gross_sum = gross_sums[c]
+            if flagged is not None:           # the replaced pairs, skipped by the loop
+                m, i, j = flagged
+                x = x_mat[m, i, j]
+                np.add.at(gross_sum, m, fused[c][i, j] * (np.abs(x.real) + np.abs(x.imag)))
+            gross = gross_scale * gross_sum[:, None]
+        else:
+            mags = np.abs(flat) if work is None else np.abs(flat, out=work.magnitudes[:w.size])
+            gross = gross_scale * _pair_sum(mags, gross_coef)
         # in units of Lambda = -(d / 2 pi) S; at d = 0 (Lambda = 0 there) the units of S
         unit = np.where(d != 0, np.abs(d) / _TWO_PI, 1.0)
         tops.append(unit * np.max(np.abs(total), axis=-1))
@@ -450,8 +472,20 @@ def _first_differences(model, d, w, mu_a, T, phis, batch):
     return first_a, first_b
 
 
+def _fused_gross(model, gross_coef):
+    """The (N, P) weights of a one-row gross coefficient (its interleaved real view has
+    equal weights on ``Re X`` and ``Im X``), for the compiled loop; None if it has K rows."""
+    if gross_coef.shape[0] != 1:
+        return None
+    return np.ascontiguousarray(gross_coef[0, 0::2]).reshape(model.N, model.poles.size)
+
+
+_NO_WEIGHT = np.empty((0, 0))
+_NO_GROSS = np.empty(0)
+
+
 def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels=None,
-                 out=None):
+                 out=None, gross_weight=None, gross=None):
     """``X_pq`` (M, N, P) of one channel for ``p`` lower and every ``q``, singularities resolved.
 
     ``phis = (Phi_a(p), Phi_b(p - w), Phi_a(q + w), Phi_b(q))`` at the lower
@@ -463,27 +497,33 @@ def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels=
     scale), or, when ``d`` is small as well, the mean of ``Phi_a''`` over the
     parallelogram ``p, p - d, q + w, q + w - d`` (:func:`.parallelogram_mean`).
     ``kernels``: the compiled loops (backend numba; ``inv_h`` is then unused),
-    or None for NumPy; ``out``: its (M, N, P) buffer for ``X``.  Returns a
-    function that completes ``X`` once ``batch`` has run.
+    or None for NumPy; ``out``: its (M, N, P) buffer for ``X``; ``gross_weight``
+    (N, P) and ``gross`` (M,): the compiled loop accumulates the gross sum of the
+    pairs it does not flag into ``gross`` (see ``pair_matrix``).  Returns a
+    function that completes ``X`` once ``batch`` has run, and the flagged pairs
+    ``(m, i, j)`` (None if there are none), whose values that function replaces.
     """
     n = model.N
     first_a, first_b = first
     if kernels is not None:
         if out is None:
             out = np.empty((w.size, n, model.poles.size), complex)
+        if gross_weight is None:
+            gross_weight, gross = _NO_WEIGHT, _NO_GROSS
         x_mat, idx = kernels.pair_matrix(first_a, first_b, model.pair_diff, model.lower, w,
-                                         mu_a, mu_b, T, out)
+                                         mu_a, mu_b, T, out, gross_weight, gross)
         if not idx.shape[1]:
-            return lambda: x_mat
+            return (lambda: x_mat), None
         m, i, j, flag = idx
         close1, close2 = (flag & 1) > 0, (flag & 2) > 0
     else:
         x_mat, found = _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b)
         if found is None:
-            return lambda: x_mat
+            return (lambda: x_mat), None
         m, i, j, close1, close2 = found
-    return _resolve_close(model, x_mat, m, i, j, close1, close2, d, w, mu_a, mu_b, T, phis,
+    done = _resolve_close(model, x_mat, m, i, j, close1, close2, d, w, mu_a, mu_b, T, phis,
                           batch)
+    return done, (m, i, j)
 
 
 def _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b):
