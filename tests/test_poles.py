@@ -108,9 +108,10 @@ def test_expansion_holds_k_n_squared_numbers():
     assert sum(x.nbytes for x in held) <= 16 * k * n * n * 16 + 4 * 2 * n * n * 16
     diagonal = diagonal_model(expansion)
     for entry in diagonal.channels:
-        # the alpha/beta and gross coefficients, interleaved as real views: 2 K N P each
-        for x in entry[1:]:
-            assert x.size <= 2 * k * n * p
+        # the alpha/beta and gross coefficients, interleaved as real views, q lower and
+        # q upper: 2 K N P together
+        for pair in entry[1:3]:
+            assert sum(x.size for x in pair) <= 2 * k * n * p
     assert "traces" not in expansion.__dict__ and "residues" not in expansion.__dict__
     # and the spectra at a few frequencies contract without them
     from symehp.numeric.spectra import channel_spectra

@@ -108,14 +108,13 @@ def shifted_phis(lower, w, mu, T):
 
 
 @njit(cache=True, error_model="numpy")
-def _pair_row(m, first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x, weight, gross,
-              flags):
+def _pair_row(m, first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x_same, x_opp,
+              weight_same, weight_opp, gross, part, flags):
     """Node ``m`` of :func:`pair_matrix`: its pair values, flags and gross sum."""
     N = first_a.shape[1]
-    P = pair_diff.shape[1]
-    with_gross = weight.shape[0] > 0
+    with_gross = weight_opp.shape[0] > 0
     # one partial sum per column j: no loop-carried dependence on a single accumulator
-    acc = np.zeros(P if with_gross else 0)
+    acc = np.zeros(N if with_gross else 0)
     wm = w[m]
     s1 = 0.5 * wm - mu_a[m]
     s2 = 0.5 * wm + mu_b[m]
@@ -124,39 +123,41 @@ def _pair_row(m, first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x, weight
         fa = first_a[m, i]
         zi = lower[i]
         # q of the lower family: the pair value and the closeness test
-        for j in range(N):
-            h = pair_diff[i, j] - wm
-            hr = h.real
-            hi = h.imag
-            h2 = hr * hr + hi * hi
-            # 1/h = conj(h)/|h|^2 (|h| > 1e-150 here unless the pair is close, and
-            # close pairs are replaced); an exact coincidence gives nan, flagged below
-            r = 1.0 / h2
-            xv = (fa - first_b[m, j]) * complex(hr * r, -hi * r)
-            x[m, i, j] = xv
-            half = 0.5 * (zi + lower[j])
-            c1 = half + s1
-            c2 = half - s2
-            y1 = c1.imag - pt
-            y2 = c2.imag - pt
-            f = 0
-            if h2 <= _CLOSE2 * (c1.real * c1.real + y1 * y1):
-                f += 1
-            if h2 <= _CLOSE2 * (c2.real * c2.real + y2 * y2):
-                f += 2
-            flags[m, i, j] = f
-            if with_gross and f == 0:
-                acc[j] += weight[i, j] * (abs(xv.real) + abs(xv.imag))
+        if part != 2:
+            for j in range(N):
+                h = pair_diff[i, j] - wm
+                hr = h.real
+                hi = h.imag
+                h2 = hr * hr + hi * hi
+                # 1/h = conj(h)/|h|^2 (|h| > 1e-150 here unless the pair is close, and
+                # close pairs are replaced); an exact coincidence gives nan, flagged below
+                r = 1.0 / h2
+                xv = (fa - first_b[m, j]) * complex(hr * r, -hi * r)
+                x_same[m, i, j] = xv
+                half = 0.5 * (zi + lower[j])
+                c1 = half + s1
+                c2 = half - s2
+                y1 = c1.imag - pt
+                y2 = c2.imag - pt
+                f = 0
+                if h2 <= _CLOSE2 * (c1.real * c1.real + y1 * y1):
+                    f += 1
+                if h2 <= _CLOSE2 * (c2.real * c2.real + y2 * y2):
+                    f += 2
+                flags[m, i, j] = f
+                if with_gross and f == 0:
+                    acc[j] += weight_same[i, j] * (abs(xv.real) + abs(xv.imag))
         # q of the upper family (conjugates): never close (Im(p - q) < 0 strictly)
-        for j in range(N, P):
-            h = pair_diff[i, j] - wm
-            hr = h.real
-            hi = h.imag
-            r = 1.0 / (hr * hr + hi * hi)
-            xv = (fa - first_b[m, j - N].conjugate()) * complex(hr * r, -hi * r)
-            x[m, i, j] = xv
-            if with_gross:
-                acc[j] += weight[i, j] * (abs(xv.real) + abs(xv.imag))
+        if part != 1:
+            for j in range(N):
+                h = pair_diff[i, N + j] - wm
+                hr = h.real
+                hi = h.imag
+                r = 1.0 / (hr * hr + hi * hi)
+                xv = (fa - first_b[m, j].conjugate()) * complex(hr * r, -hi * r)
+                x_opp[m, i, j] = xv
+                if with_gross:
+                    acc[j] += weight_opp[i, j] * (abs(xv.real) + abs(xv.imag))
     if with_gross:
         gross[m] = acc.sum()
 
@@ -186,30 +187,33 @@ def _flag_list(flags):
 
 
 @njit(cache=True, error_model="numpy")
-def pair_matrix(first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x, weight, gross):
+def pair_matrix(first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x_same, x_opp,
+                weight_same, weight_opp, gross, part):
     """Pair values of one channel and the flags of its close same-family pairs.
 
-    ``x[m, i, j] = (A_i - B_j) / (p_i - q_j - w_m)`` (written into ``x``, (M, N, P)
-    complex, and returned) for the lower poles ``p_i``
-    and every pole ``q_j`` (``B`` of the upper ones is the conjugate), and
-    the close same-family pairs as ``idx`` (4, n): rows ``m, i, j`` and the flag,
-    1 if ``|h| <= PAIR_CLOSE R`` at the centre ``(p + q + w)/2 - mu_a``, + 2 at
-    ``(p + q - w)/2 - mu_b`` (``R`` the distance to the nearest digamma pole,
-    as ``diagonal_spectra._close``).  Exact coincidences give inf/nan in
-    ``x``; they are always flagged.
+    ``X[m, i, j] = (A_i - B_j) / (p_i - q_j - w_m)`` for the lower poles ``p_i``
+    and every pole ``q_j`` (``B`` of the upper ones is the conjugate), written into
+    ``x_same`` (M, N, N; ``q`` lower) and ``x_opp`` (M, N, N; ``q`` upper, the
+    conjugate of lower pole j), and the close same-family pairs as ``idx`` (4, n):
+    rows ``m, i, j`` and the flag, 1 if ``|h| <= PAIR_CLOSE R`` at the centre
+    ``(p + q + w)/2 - mu_a``, + 2 at ``(p + q - w)/2 - mu_b`` (``R`` the distance
+    to the nearest digamma pole, as ``diagonal_spectra._close``).  Exact
+    coincidences give inf/nan in ``x_same``; they are always flagged.
+    ``part``: 0 both families of ``q``, 1 only the same family, 2 only the
+    opposite one (the other buffer is left alone).
 
-    ``weight`` (N, P) real, or (0, 0) for none: the gross pole-pair sum
-    ``gross[m] = sum_ij weight_ij (|Re x_mij| + |Im x_mij|)`` over the pairs
-    that are not flagged is accumulated into ``gross`` (M,) in the same loop
-    (the caller adds the flagged pairs once it has replaced their values), so
-    the magnitudes are never written out and read again.
+    ``weight_same``, ``weight_opp`` (N, N) real, or (0, 0) for none: the gross
+    pole-pair sum ``gross[m] = sum_ij weight_ij (|Re X_mij| + |Im X_mij|)`` over
+    the pairs computed and not flagged is accumulated into ``gross`` (M,) in the
+    same loop (the caller adds the flagged pairs once it has replaced their
+    values), so the magnitudes are never written out and read again.
     """
     M, N = first_a.shape
     flags = np.zeros((M, N, N), dtype=np.uint8)
     for m in range(M):
-        _pair_row(m, first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x, weight,
-                  gross, flags)
-    return x, _flag_list(flags)
+        _pair_row(m, first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x_same, x_opp,
+                  weight_same, weight_opp, gross, part, flags)
+    return _flag_list(flags)
 
 
 @njit(cache=True, error_model="numpy")
@@ -286,12 +290,11 @@ def warm_up():
     phi_table(lower, mu, T)
     shifted_phis(lower, w, mu, T)
     poles = np.concatenate([lower, lower.conj()])
-    pair_matrix(np.ones((1, 2), complex), np.ones((1, 2), complex),
-                lower[:, None] - poles[None, :], lower, w, np.zeros(1), np.zeros(1), T,
-                np.empty((1, 2, 4), complex), np.ones((2, 4)), np.empty(1))
-    pair_matrix(np.ones((1, 2), complex), np.ones((1, 2), complex),
-                lower[:, None] - poles[None, :], lower, w, np.zeros(1), np.zeros(1), T,
-                np.empty((1, 2, 4), complex), np.empty((0, 0)), np.empty(0))
+    for weight, gross in ((np.ones((2, 2)), np.empty(1)), (np.empty((0, 0)), np.empty(0))):
+        pair_matrix(np.ones((1, 2), complex), np.ones((1, 2), complex),
+                    lower[:, None] - poles[None, :], lower, w, np.zeros(1), np.zeros(1), T,
+                    np.empty((1, 2, 2), complex), np.empty((1, 2, 2), complex), weight,
+                    weight, gross, 0)
     ref = np.stack([np.broadcast_to(poles, (1, 4)), np.broadcast_to(poles, (1, 4))]).copy()
     fermi_pole_sums(ref, np.array([[0.5 - 0.2j]]), np.array([[0.1]]), np.zeros(1), T,
                     np.array([2.0]), 1 / 64)

@@ -62,7 +62,9 @@ class DiagonalModel:
     poles : (P,) complex
         All poles, lower first (``P = 2N``).
     channels : list of (Channel, coef, gross, gross_scale)
-        The channels with a non-zero trace.  With ``A = T_kk,pq`` and
+        The channels with a non-zero trace; ``coef`` and ``gross`` are pairs
+        ``(same, opposite)``: the columns of the pairs with ``q`` lower (same
+        family as ``p``), then with ``q`` upper, each over ``N * N`` pairs.  With ``A = T_kk,pq`` and
         ``B = T_kk,conj(p)conj(q)`` for ``p`` lower and any ``q`` (flattened
         to ``N * P``), ``Re S_k = sum Re(X) alpha + Im(X) beta`` with
         ``alpha = Re A + Re B``, ``beta = Im B - Im A``; ``gross = |A| + |B|``
@@ -96,16 +98,23 @@ class DiagonalModel:
             diag = expansion.pair_weights(ch.alpha, ch.beta)          # (K, P, P)
             if not np.any(diag):
                 continue
-            first = diag[:, :n, :].reshape(self.K, -1)               # p lower, q any
-            mirror = diag[:, conj[:n]][:, :, conj].reshape(self.K, -1)
-            coef = np.empty((self.K, 2 * first.shape[1]))
-            coef[:, 0::2] = first.real + mirror.real
-            coef[:, 1::2] = mirror.imag - first.imag
-            gross = np.repeat(np.abs(first) + np.abs(mirror), 2, axis=1)
-            if gross.size >= _BLAS_SIZE and self.K > 1:
-                gross = np.max(gross, axis=0, keepdims=True)
-            scale = np.asarray(np.max(gross))
-            self.channels.append((ch, coef, gross / scale, scale))
+            first = diag[:, :n, :]                                     # p lower, q any
+            mirror = diag[:, conj[:n]][:, :, conj]
+            one_row = 2 * first[0].size * self.K >= _BLAS_SIZE and self.K > 1
+            coefs, grosses = [], []
+            for family in (slice(0, n), slice(n, 2 * n)):           # q lower, q upper
+                f = first[:, :, family].reshape(self.K, -1)
+                r = mirror[:, :, family].reshape(self.K, -1)
+                coef = np.empty((self.K, 2 * f.shape[1]))
+                coef[:, 0::2] = f.real + r.real
+                coef[:, 1::2] = r.imag - f.imag
+                gross = np.repeat(np.abs(f) + np.abs(r), 2, axis=1)
+                if one_row:
+                    gross = np.max(gross, axis=0, keepdims=True)
+                coefs.append(coef)
+                grosses.append(gross)
+            scale = np.asarray(max(np.max(g) for g in grosses))
+            self.channels.append((ch, tuple(coefs), tuple(g / scale for g in grosses), scale))
         # pairs (p lower, q any) minus w: p - q; the same-family ones are q lower
         self.pair_diff = self.lower[:, None] - poles[None, :]        # (N, P)
         self.max_abs_pole = float(np.max(np.abs(poles)))
@@ -249,15 +258,8 @@ def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None, 
     w = np.asarray(w, float)
     owner = np.asarray(owner)
     from .spectra import MAX_CANCELLATION
-    size = block_size(model, "numpy" if getattr(data, "kernels", None) is None else "numba")
-    work = _Workspace(model, min(size, max(w.size, 1))) \
-        if getattr(data, "kernels", None) is not None else None
-    parts = [_block(model, data, w[i:i + size], owner[i:i + size], work)
-             for i in range(0, max(w.size, 1), size)]
-    spectra = {name: tuple(np.concatenate([part[0][name][i] for part in parts]) for i in (0, 1))
-               for name in parts[0][0]}
-    top = np.concatenate([part[1] for part in parts])       # (M, channels): |Lambda|
-    big = np.concatenate([part[2] for part in parts])       # gross pole-pair sums, same units
+    sums = _pair_sums(model, data, w, owner)
+    spectra, top, big = _finish(model, data, w, owner, sums)
     if point_scale is not None:
         weight = np.ones(w.size) if node_weight is None else np.asarray(node_weight, float)
         if weight.ndim == 1:
@@ -346,22 +348,186 @@ def _bose_weight():
 
 
 class _Workspace:
-    """Buffers of the compiled engine, made once per :func:`diagonal_spectra` call:
-    the pair values of each channel (``size`` x N x P complex) and, where a channel's
-    gross sum has K rows, their magnitudes (real view)."""
+    """Buffers of the compiled engine, made once per block loop: the pair values of
+    each channel, ``q`` lower and ``q`` upper (each ``size`` x N x N complex), only
+    those of the families summed (``part``)."""
 
-    def __init__(self, model, size):
-        shape = (size, model.N, model.poles.size)
-        self.pairs = [np.empty(shape, complex) for _ in model.channels]
-        # the magnitudes only for K-row gross sums (a one-row one is summed in the loop)
-        fused = all(gross.shape[0] == 1 for _, _, gross, _ in model.channels)
-        self.magnitudes = None if fused else np.empty((size, 2 * model.N * model.poles.size))
+    def __init__(self, model, size, part=0):
+        shape = (size, model.N, model.N)
+        self.pairs = [tuple(np.empty(shape, complex) if want else _NO_PAIRS
+                            for want in (part != 2, part != 1)) for _ in model.channels]
+
+    def buffers(self, c, m):
+        """The two buffers of channel ``c`` for a block of ``m`` nodes."""
+        return tuple(x[:m] if x.size else x for x in self.pairs[c])
+
+
+_NO_PAIRS = np.empty((0, 0, 0), complex)
+
+
+#: which pole pairs a block sums: both families of ``q``, only ``q`` of ``p``'s family
+#: (lower), only the opposite one (upper) -- the ``part`` codes of ``pair_matrix``
+ALL, SAME, OPPOSITE = 0, 1, 2
+
+
+def _pair_sums(model, data, w, owner):
+    """``Re S_k`` and the gross sums of every channel at the nodes ``w``: a list (channels
+    in ``model.channels`` order) of ``(total (M, K), gross (M, 1 or K))``, in the units of
+    ``S``.  Where a parameter point has many nodes within a few ``pi T`` (the modes'
+    Lorentzians), the same-family part of the sums, analytic in the strip ``|Im w| <
+    pi T``, is interpolated from Chebyshev panels (:func:`_smooth_panels`) and only the
+    opposite-family part is summed at each node."""
+    plan = _smooth_panels(model, data, w, owner)
+    if plan is None:
+        return _sums_in_blocks(model, data, w, owner, ALL)
+    fine, panel_of, coarse_w, coarse_owner, starts, widths = plan
+    out = [(np.empty((w.size, total_k)), np.empty((w.size, gross_k)))
+           for total_k, gross_k in _sum_shapes(model)]
+    direct = ~fine
+    if direct.any():
+        for (tot, gro), (t, g) in zip(out, _sums_in_blocks(model, data, w[direct],
+                                                          owner[direct], ALL)):
+            tot[direct], gro[direct] = t, g
+    coarse = _sums_in_blocks(model, data, coarse_w, coarse_owner, SAME)
+    idx = np.nonzero(fine)[0]
+    opposite = _sums_in_blocks(model, data, w[idx], owner[idx], OPPOSITE)
+    x = 2.0 * (w[idx] - starts[panel_of]) / widths[panel_of] - 1.0
+    basis = np.cos(np.arange(_CHEB_NODES)[None, :] * np.arccos(np.clip(x, -1.0, 1.0))[:, None])
+    redo = np.zeros(idx.size, bool)
+    interpolated = []
+    for (t_same, g_same), (t_opp, g_opp) in zip(coarse, opposite):
+        values = t_same.reshape(-1, _CHEB_NODES, t_same.shape[-1])          # (panels, n, K)
+        coefs = np.einsum("jn,pnk->pjk", _CHEB_TO_COEF, values)
+        tail = np.max(np.abs(coefs[:, -2:, :]), axis=(1, 2))                # (panels,)
+        size = np.max(np.abs(values), axis=(1, 2))
+        ok = tail <= _CHEB_TAIL * size
+        redo |= ~ok[panel_of]
+        same = np.einsum("fj,fjk->fk", basis, coefs[panel_of])
+        # the interpolation error, as a term of the gross sum (its round-off is eps of it)
+        error = _CHEB_SAFETY * tail / np.finfo(float).eps
+        gross_same = np.max(g_same.reshape(-1, _CHEB_NODES, g_same.shape[-1]), axis=1)
+        interpolated.append((t_opp + same, g_opp + gross_same[panel_of]
+                             + error[panel_of][:, None]))
+    if redo.any():
+        # panels whose interpolant has not converged: the same family summed at the nodes
+        again = _sums_in_blocks(model, data, w[idx[redo]], owner[idx[redo]], SAME)
+    for c, ((tot, gro), (t, g)) in enumerate(zip(out, interpolated)):
+        if redo.any():
+            t_opp, g_opp = opposite[c]
+            t[redo] = t_opp[redo] + again[c][0]
+            g[redo] = g_opp[redo] + again[c][1]
+        tot[idx], gro[idx] = t, g
+    return out
+
+
+def _sum_shapes(model):
+    """``(K, rows of the gross sum)`` per channel."""
+    return [(coef[0].shape[0], gross[0].shape[0]) for _, coef, gross, _ in model.channels]
+
+
+#: Chebyshev points (first kind) per smooth panel, and the panel width in units of pi T:
+#: the same-family sums are analytic within pi T of the real axis (the digamma poles of
+#: Phi(p - w) and Phi(q + w) lie at |Im w| >= pi T + |Im p|), so a panel of width pi T
+#: sees them at Bernstein parameter 2 + sqrt(5) = 4.24, and 24 points reach 4.24^-24 =
+#: 1e-15; measured on the N = 64 and 200 chains of benchmarks/bench_scale.py: within
+#: 1e-14 - 2e-13 of the panel's largest value against the sums at the nodes (round-off)
+_CHEB_NODES = 24
+_CHEB_WIDTH = 1.0
+#: a panel is interpolated only if it holds at least this many times its own nodes
+_CHEB_MIN_SHARE = 2
+#: ... and only if the last two Chebyshev coefficients are below this share of its values
+_CHEB_TAIL = 1e-13
+#: the error of an accepted interpolant is taken as this many times that tail (the
+#: measured error was at most 20 times the tail, where both are at round-off)
+_CHEB_SAFETY = 30.0
+#: models with fewer pole pairs (N * P) than this sum every node directly
+SMOOTH_MIN_PAIRS = 2048
+
+
+def _cheb_matrix(n):
+    """Values at the first-kind points ``cos((2i + 1) pi / 2n)`` -> coefficients."""
+    theta = (2 * np.arange(n) + 1) * np.pi / (2 * n)
+    mat = (2.0 / n) * np.cos(np.outer(np.arange(n), theta))
+    mat[0] *= 0.5
+    return mat, np.cos(theta)
+
+
+_CHEB_TO_COEF, _CHEB_X = _cheb_matrix(_CHEB_NODES)
+
+
+def _smooth_panels(model, data, w, owner):
+    """Where to interpolate the same-family sums: None, or ``(fine, panel_of, coarse_w,
+    coarse_owner, starts, widths)`` -- the nodes interpolated (M,) bool, the panel of
+    each of them, the Chebyshev points of all panels (panels x ``_CHEB_NODES``, panel
+    by panel) with their parameter points, and each panel's start and width.  Panels
+    tile ``[0, inf)`` per parameter point with width ``pi T``; one is used if it holds
+    at least ``_CHEB_MIN_SHARE * _CHEB_NODES`` nodes (it then saves more pair sums than
+    its own points cost)."""
+    if model.N * model.poles.size < SMOOTH_MIN_PAIRS or w.size < _CHEB_MIN_SHARE * _CHEB_NODES:
+        return None
+    T = data[1][owner]
+    width = _CHEB_WIDTH * np.pi * T
+    slot = np.floor(w / width).astype(np.int64)
+    keys = np.stack([owner, slot], axis=1)
+    uniq, inverse, counts = np.unique(keys, axis=0, return_inverse=True, return_counts=True)
+    inverse = inverse.ravel()
+    used = counts >= _CHEB_MIN_SHARE * _CHEB_NODES
+    if not used.any():
+        return None
+    fine = used[inverse]
+    number = np.cumsum(used) - 1                      # panel number of each used key
+    panel_of = number[inverse[fine]]
+    pts_owner = uniq[used, 0]
+    widths = _CHEB_WIDTH * np.pi * data[1][pts_owner]
+    starts = uniq[used, 1] * widths
+    coarse_w = (starts[:, None] + 0.5 * widths[:, None] * (_CHEB_X[None, :] + 1.0)).ravel()
+    coarse_owner = np.repeat(pts_owner, _CHEB_NODES)
+    return fine, panel_of, coarse_w, coarse_owner, starts, widths
+
+
+def _sums_in_blocks(model, data, w, owner, part):
+    """:func:`_block_sums` over blocks of nodes within the memory budget."""
+    kernels = getattr(data, "kernels", None)
+    size = block_size(model, "numpy" if kernels is None else "numba")
+    work = _Workspace(model, min(size, max(w.size, 1)), part) if kernels is not None else None
+    parts = [_block_sums(model, data, w[i:i + size], owner[i:i + size], work, part)
+             for i in range(0, max(w.size, 1), size)]
+    return [tuple(np.concatenate([blk[c][i] for blk in parts]) for i in (0, 1))
+            for c in range(len(model.channels))]
+
+
+def _finish(model, data, w, owner, sums):
+    """Spectra, ``max_k |Lambda_kk|`` and the gross sums in the units of ``Lambda``,
+    per node and channel (``model.channels`` order), from the pair sums."""
+    mu = data[0][:, owner]
+    T = data[1][owner]
+    spectra = {}
+    tops, bigs = [], []
+    for (ch, *_), (total, gross) in zip(model.channels, sums):
+        a, b = "LR".index(ch.alpha), "LR".index(ch.beta)
+        d = w - (mu[a] - mu[b])
+        # in units of Lambda = -(d / 2 pi) S; at d = 0 (Lambda = 0 there) the units of S
+        unit = np.where(d != 0, np.abs(d) / _TWO_PI, 1.0)
+        tops.append(unit * np.max(np.abs(total), axis=-1))
+        bigs.append(unit * np.max(gross, axis=-1))
+        spectra[ch.name] = (-(d[:, None] * total) / _TWO_PI,
+                            -(_bose_weight()(d, T)[:, None] * total) / _TWO_PI)
+    n_ch = len(tops)
+    shape = (w.size, n_ch)
+    top = np.stack(tops, axis=-1) if n_ch else np.zeros(shape)
+    big = np.stack(bigs, axis=-1) if n_ch else np.zeros(shape)
+    return spectra, top, big
 
 
 def _block(model, data, w, owner, work=None):
-    """:func:`diagonal_spectra` on one block of nodes: the spectra, and per node and
-    channel (in ``model.channels`` order) ``max_k |Lambda_kk|`` and the gross
-    pole-pair sum in the same units."""
+    """:func:`diagonal_spectra` on one block of nodes, every pair summed at every node:
+    the spectra, and per node and channel (in ``model.channels`` order) ``max_k
+    |Lambda_kk|`` and the gross pole-pair sum in the same units."""
+    return _finish(model, data, w, owner, _block_sums(model, data, w, owner, work, ALL))
+
+
+def _block_sums(model, data, w, owner, work=None, part=ALL):
+    """The pair sums (:func:`_pair_sums`) of the pairs ``part`` on one block of nodes."""
     mu_pts, T_pts, phi0_pts = data
     kernels = getattr(data, "kernels", None)
     mu = mu_pts[:, owner]                                    # (2, M)
@@ -374,8 +540,11 @@ def _block(model, data, w, owner, work=None):
         sigma = np.array([-1.0, 1.0])[:, None, None, None]
         shifted = _phi_lower(model.lower + sigma * w[:, None] - mu[None, :, :, None],
                              2 * np.pi * T[:, None])
-        with np.errstate(divide="ignore", invalid="ignore"):
-            inv_h = 1.0 / (model.pair_diff - w[:, None, None])   # 1/(p - q - w), every channel
+        n = model.N
+        with np.errstate(divide="ignore", invalid="ignore"):  # 1/(p - q - w), every channel
+            inv_h = tuple(1.0 / (model.pair_diff[:, fam] - w[:, None, None]) if want else None
+                          for fam, want in ((slice(0, n), part != OPPOSITE),
+                                            (slice(n, 2 * n), part != SAME)))
     phi0 = phi0_pts[:, owner]                                # (2 c, M, N)
     # per channel: d, Phi_a(p), Phi_b(p - w), Phi_a(q + w), Phi_b(q) at the lower poles
     setups = []
@@ -387,46 +556,38 @@ def _block(model, data, w, owner, work=None):
     firsts = [_first_differences(model, d, w, mu_a, T, phis, batch)
               for _, _, d, mu_a, _, phis in setups]
     batch.run()
-    # the compiled loop sums a one-row gross in passing (fused[c]: its (N, P) weights)
+    # the compiled loop sums a one-row gross in passing (fused[c]: its two (N, N) weights)
     fused = [_fused_gross(model, coefs[1]) if work is not None else None
              for _, coefs, *_ in setups]
     gross_sums = [np.zeros(w.size) if f is not None else None for f in fused]
     finish = [_pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels,
-                           None if work is None else work.pairs[c][:w.size],
-                           fused[c], gross_sums[c])
+                           None if work is None else work.buffers(c, w.size),
+                           fused[c], gross_sums[c], part)
               for c, ((_, _, d, mu_a, mu_b, phis), first) in enumerate(zip(setups, firsts))]
     batch.run()
-    spectra = {}
-    tops, bigs = [], []
-    for c, ((ch, (coef, gross_coef, gross_scale), d, *_), (done, flagged)) in \
+    sums = []
+    families = [f for f, want in ((0, part != OPPOSITE), (1, part != SAME)) if want]
+    for c, ((ch, (coef, gross_coef, gross_scale), *_), (done, flagged)) in \
             enumerate(zip(setups, finish)):
         # Re S_k = sum over pole pairs, a matrix product per block of nodes on the real
         # view [Re X, Im X, ...] of X; einsum for the thin products of small models (BLAS
         # threads cost more than they save there)
-        x_mat = done()
-        flat = np.ascontiguousarray(x_mat).reshape(w.size, -1).view(np.float64)
-        total = _pair_sum(flat, coef)
+        halves = done()
+        flats = {f: np.ascontiguousarray(halves[f]).reshape(w.size, -1).view(np.float64)
+                 for f in families}
+        total = sum(_pair_sum(flats[f], coef[f]) for f in families)
         if fused[c] is not None:
             gross_sum = gross_sums[c]
             if flagged is not None:           # the replaced pairs, skipped by the loop
                 m, i, j = flagged
-                x = x_mat[m, i, j]
-                np.add.at(gross_sum, m, fused[c][i, j] * (np.abs(x.real) + np.abs(x.imag)))
+                x = halves[0][m, i, j]
+                np.add.at(gross_sum, m, fused[c][0][i, j] * (np.abs(x.real) + np.abs(x.imag)))
             gross = gross_scale * gross_sum[:, None]
         else:
-            mags = np.abs(flat) if work is None else np.abs(flat, out=work.magnitudes[:w.size])
-            gross = gross_scale * _pair_sum(mags, gross_coef)
-        # in units of Lambda = -(d / 2 pi) S; at d = 0 (Lambda = 0 there) the units of S
-        unit = np.where(d != 0, np.abs(d) / _TWO_PI, 1.0)
-        tops.append(unit * np.max(np.abs(total), axis=-1))
-        bigs.append(unit * np.max(gross, axis=-1))
-        spectra[ch.name] = (-(d[:, None] * total) / _TWO_PI,
-                            -(_bose_weight()(d, T)[:, None] * total) / _TWO_PI)
-    n_ch = len(tops)
-    shape = (w.size, n_ch)
-    top = np.stack(tops, axis=-1) if n_ch else np.zeros(shape)
-    big = np.stack(bigs, axis=-1) if n_ch else np.zeros(shape)
-    return spectra, top, big
+            gross = gross_scale * sum(_pair_sum(np.abs(flats[f]), gross_coef[f])
+                                      for f in families)
+        sums.append((total, gross))
+    return sums
 
 
 #: pole pairs of one family count as coincident (Taylor series) within this fraction of
@@ -473,11 +634,12 @@ def _first_differences(model, d, w, mu_a, T, phis, batch):
 
 
 def _fused_gross(model, gross_coef):
-    """The (N, P) weights of a one-row gross coefficient (its interleaved real view has
-    equal weights on ``Re X`` and ``Im X``), for the compiled loop; None if it has K rows."""
-    if gross_coef.shape[0] != 1:
+    """The (N, N) weights, ``q`` lower and ``q`` upper, of a one-row gross coefficient
+    (its interleaved real view has equal weights on ``Re X`` and ``Im X``), for the
+    compiled loop; None if it has K rows."""
+    if gross_coef[0].shape[0] != 1:
         return None
-    return np.ascontiguousarray(gross_coef[0, 0::2]).reshape(model.N, model.poles.size)
+    return tuple(np.ascontiguousarray(g[0, 0::2]).reshape(model.N, model.N) for g in gross_coef)
 
 
 _NO_WEIGHT = np.empty((0, 0))
@@ -485,8 +647,9 @@ _NO_GROSS = np.empty(0)
 
 
 def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels=None,
-                 out=None, gross_weight=None, gross=None):
-    """``X_pq`` (M, N, P) of one channel for ``p`` lower and every ``q``, singularities resolved.
+                 out=None, gross_weight=None, gross=None, part=ALL):
+    """``X_pq`` of one channel for ``p`` lower and every ``q``, singularities resolved:
+    two (M, N, N) halves, ``q`` lower (same family) and ``q`` upper.
 
     ``phis = (Phi_a(p), Phi_b(p - w), Phi_a(q + w), Phi_b(q))`` at the lower
     poles, ``first = (A_p, B_q)`` from :func:`_first_differences`.  Generic
@@ -496,50 +659,62 @@ def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels=
     (Taylor series queued in ``batch`` where ``h`` is small on their own
     scale), or, when ``d`` is small as well, the mean of ``Phi_a''`` over the
     parallelogram ``p, p - d, q + w, q + w - d`` (:func:`.parallelogram_mean`).
-    ``kernels``: the compiled loops (backend numba; ``inv_h`` is then unused),
-    or None for NumPy; ``out``: its (M, N, P) buffer for ``X``; ``gross_weight``
-    (N, P) and ``gross`` (M,): the compiled loop accumulates the gross sum of the
-    pairs it does not flag into ``gross`` (see ``pair_matrix``).  Returns a
-    function that completes ``X`` once ``batch`` has run, and the flagged pairs
-    ``(m, i, j)`` (None if there are none), whose values that function replaces.
+    ``kernels``: the compiled loops (backend numba), or None for NumPy (``inv_h``:
+    the two halves of ``1/(p - q - w)``, None where not needed); ``out``: the
+    compiled loop's two buffers; ``gross_weight`` (two (N, N)) and ``gross`` (M,): it
+    accumulates the gross sum of the pairs it does not flag into ``gross`` (see
+    ``pair_matrix``).  ``part``: ``ALL``, ``SAME`` or ``OPPOSITE``, the halves
+    formed (the other is left empty).  Returns a function that completes the halves
+    once ``batch`` has run, and the flagged pairs ``(m, i, j)`` of the same-family
+    half (None if there are none), whose values that function replaces.
     """
     n = model.N
     first_a, first_b = first
     if kernels is not None:
         if out is None:
-            out = np.empty((w.size, n, model.poles.size), complex)
+            out = tuple(np.empty((w.size, n, n), complex) if want else _NO_PAIRS
+                        for want in (part != OPPOSITE, part != SAME))
         if gross_weight is None:
-            gross_weight, gross = _NO_WEIGHT, _NO_GROSS
-        x_mat, idx = kernels.pair_matrix(first_a, first_b, model.pair_diff, model.lower, w,
-                                         mu_a, mu_b, T, out, gross_weight, gross)
+            gross_weight, gross = (_NO_WEIGHT, _NO_WEIGHT), _NO_GROSS
+        idx = kernels.pair_matrix(first_a, first_b, model.pair_diff, model.lower, w,
+                                  mu_a, mu_b, T, out[0], out[1], gross_weight[0],
+                                  gross_weight[1], gross, part)
+        halves = out
         if not idx.shape[1]:
-            return (lambda: x_mat), None
+            return (lambda: halves), None
         m, i, j, flag = idx
         close1, close2 = (flag & 1) > 0, (flag & 2) > 0
     else:
-        x_mat, found = _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b)
+        halves, found = _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b)
         if found is None:
-            return (lambda: x_mat), None
+            return (lambda: halves), None
         m, i, j, close1, close2 = found
-    done = _resolve_close(model, x_mat, m, i, j, close1, close2, d, w, mu_a, mu_b, T, phis,
-                          batch)
-    return done, (m, i, j)
+    done = _resolve_close(model, halves[0], m, i, j, close1, close2, d, w, mu_a, mu_b, T,
+                          phis, batch)
+    return (lambda: (done(), halves[1])), (m, i, j)
 
 
 def _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b):
-    """NumPy: the generic pair values, and ``(m, i, j, close1, close2)`` of the
-    same-family pairs close to coincidence (None if there are none)."""
+    """NumPy: the generic pair values, the halves of ``inv_h`` that are not None, and
+    ``(m, i, j, close1, close2)`` of the same-family pairs close to coincidence (None
+    if there are none)."""
     n = model.N
-    first_b = np.concatenate([first_b, np.conj(first_b)], axis=1)        # (M, P)
+    inv_same, inv_opp = inv_h
     with np.errstate(invalid="ignore"):                   # inf * 0 at exact coincidences,
-        x_mat = (first_a[:, :, None] - first_b[:, None, :]) * inv_h     # replaced below
+        x_same = (first_a[:, :, None] - first_b[:, None, :]) * inv_same \
+            if inv_same is not None else _NO_PAIRS        # replaced below
+        x_opp = (first_a[:, :, None] - np.conj(first_b)[:, None, :]) * inv_opp \
+            if inv_opp is not None else _NO_PAIRS
+    halves = (x_same, x_opp)
+    if inv_same is None:
+        return halves, None
     # same-family pairs (p, q lower) near w = Re(p - q): a cheap bound picks candidate nodes
     gap = np.min(np.abs(w[:, None] - model.resonances), axis=1)
     bound = model.max_abs_pole + 0.5 * np.abs(w) + np.maximum(np.abs(mu_a), np.abs(mu_b)) \
         + np.pi * T
     cand = np.nonzero(gap <= PAIR_CLOSE * bound)[0]
     if not cand.size:
-        return x_mat, None
+        return halves, None
     z = model.lower
     h = model.pair_diff[:, :n] - w[cand, None, None]                     # (m, N, N)
     half = 0.5 * (z[:, None] + z[None, :])                                # (p + q)/2
@@ -550,8 +725,8 @@ def _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b):
     close2 = _close(h.real, h.imag, c2.real, c2.imag, T3, PAIR_CLOSE)
     k, i, j = np.nonzero(close1 | close2)
     if not k.size:
-        return x_mat, None
-    return x_mat, (cand[k], i, j, close1[k, i, j], close2[k, i, j])
+        return halves, None
+    return halves, (cand[k], i, j, close1[k, i, j], close2[k, i, j])
 
 
 def _resolve_close(model, x_mat, m, i, j, close1, close2, d, w, mu_a, mu_b, T, phis, batch):
