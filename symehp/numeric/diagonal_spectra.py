@@ -20,7 +20,15 @@ organized so that every digamma is computed once:
   pairs with ``p`` in the lower half-plane are formed, and the residue traces
   of the conjugate pairs are folded into two real coefficient arrays;
 * channels whose residue traces vanish (LL and RR of the two-level model)
-  are skipped, and only the diagonal ``kk`` traces are contracted.
+  are skipped, and only the diagonal ``kk`` traces are contracted;
+* the pairs of one family (``p`` and ``q`` both lower) have no pole in ``w``
+  (their ``p - q - w = 0`` is removable) and their digammas none within
+  ``pi T`` of the real axis, so their half of ``S`` is smooth where the other
+  half (``q`` upper: the resonances ``w = Re(p - q)``) and the modes'
+  Lorentzians are sharp: where a parameter point has many nodes within ``pi T``
+  it is interpolated from 24-point Chebyshev panels (a tail check falls back to
+  the direct sums), and only the resonant half is summed at every node
+  (:func:`_pair_sums`).
 
 Removable singularities are taken by Taylor series at the centre of the
 nearby points (:func:`.fermi_integrals.segment_mean` and
@@ -70,7 +78,7 @@ class DiagonalModel:
         ``alpha = Re A + Re B``, ``beta = Im B - Im A``; ``gross = |A| + |B|``
         bounds the sum term by term (for the cancellation check).  Both are
         stored interleaved as the real view of the complex ``X`` (``coef``,
-        (K, 2 N P): ``alpha, beta`` alternating, so ``Re S = X.view(float) @
+        (K, 2 N N) per family: ``alpha, beta`` alternating, so ``Re S = X.view(float) @
         coef.T`` needs no copy of ``Re X`` and ``Im X``) and ``gross`` the
         same way, divided by ``gross_scale``.  For large models (``K N P >=
         _BLAS_SIZE``, K > 1) ``gross`` is the one row ``max_k gross_k``: then
