@@ -109,12 +109,14 @@ def shifted_phis(lower, w, mu, T):
 
 @njit(cache=True, error_model="numpy")
 def _pair_row(m, first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x_same, x_opp,
-              weight_same, weight_opp, gross, part, flags):
-    """Node ``m`` of :func:`pair_matrix`: its pair values, flags and gross sum."""
+              weight_same, weight_opp, gross, part, flags, acc):
+    """Node ``m`` of :func:`pair_matrix`: its pair values, flags and gross sum (``acc``:
+    (N,) scratch, one partial sum per column j, so that no single accumulator carries
+    a dependence through the loop; made once per call, not per node)."""
     N = first_a.shape[1]
     with_gross = weight_opp.shape[0] > 0
-    # one partial sum per column j: no loop-carried dependence on a single accumulator
-    acc = np.zeros(N if with_gross else 0)
+    if with_gross:
+        acc[:] = 0.0
     wm = w[m]
     s1 = 0.5 * wm - mu_a[m]
     s2 = 0.5 * wm + mu_b[m]
@@ -210,9 +212,10 @@ def pair_matrix(first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x_same, x_
     """
     M, N = first_a.shape
     flags = np.zeros((M, N, N), dtype=np.uint8)
+    acc = np.zeros(N)
     for m in range(M):
         _pair_row(m, first_a, first_b, pair_diff, lower, w, mu_a, mu_b, T, x_same, x_opp,
-                  weight_same, weight_opp, gross, part, flags)
+                  weight_same, weight_opp, gross, part, flags, acc)
     return _flag_list(flags)
 
 

@@ -583,7 +583,8 @@ def _block_sums(model, data, w, owner, work=None, part=ALL):
         halves = done()
         flats = {f: np.ascontiguousarray(halves[f]).reshape(w.size, -1).view(np.float64)
                  for f in families}
-        total = sum(_pair_sum(flats[f], coef[f]) for f in families)
+        summed = families
+        total = sum(_pair_sum(flats[f], coef[f]) for f in summed)
         if fused[c] is not None:
             gross_sum = gross_sums[c]
             if flagged is not None:           # the replaced pairs, skipped by the loop
@@ -593,7 +594,7 @@ def _block_sums(model, data, w, owner, work=None, part=ALL):
             gross = gross_scale * gross_sum[:, None]
         else:
             gross = gross_scale * sum(_pair_sum(np.abs(flats[f]), gross_coef[f])
-                                      for f in families)
+                                      for f in summed)
         sums.append((total, gross))
     return sums
 
