@@ -608,3 +608,25 @@ def test_a_points_result_does_not_depend_on_its_chunk():
             assert both.J_by_channel[c][i] == one.J_by_channel[c], (i, c)
         assert both.I[i] == one.I
     assert both.J_by_channel["LL"][0] == 0.0 and both.J_by_channel["LL"][1] != 0.0
+
+
+def test_points_are_chunked_to_a_memory_budget(monkeypatch):
+    """A sweep is integrated in chunks of points whose first round fits ``_CHUNK_BYTES``
+    (a 100-point sweep of a K = 50 model in one chunk needed 4.9 GiB): a tiny budget
+    splits a 10-point sweep into chunks of one point, with the same currents."""
+    import symehp
+    from symehp.numeric import currents
+    from symehp.numeric.poles import pole_expansion
+    model = symehp.two_level(eps1=0.5, eps2=-0.5, gamma1=0.2, gamma2=0.2, m=0.1, omega=1.0,
+                             gamma_ph=0.05)
+    V = np.linspace(0.2, 1.8, 10)
+    kw = dict(mu_L=V / 2, mu_R=-V / 2, T_e=0.05, T_ph=0.05)
+    numeric = model.numeric()
+    flat = [V / 2, -V / 2, np.full(10, 0.05), np.full(10, 0.05), np.full(10, 0.05)]
+    assert currents._chunk_size(numeric, pole_expansion(numeric), flat) == currents._CHUNK
+    ref = symehp.transport(model, **kw)
+    monkeypatch.setattr(currents, "_CHUNK_BYTES", 1)
+    assert currents._chunk_size(numeric, pole_expansion(numeric), flat) == 1
+    got = symehp.transport(model, **kw)
+    np.testing.assert_allclose(got.J, ref.J, rtol=1e-13, atol=0)
+    np.testing.assert_allclose(got.I, ref.I, rtol=1e-13, atol=0)

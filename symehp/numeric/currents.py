@@ -224,8 +224,26 @@ _SLOW_ORDER = [[ch.name for ch in CHANNELS].index(name) for name in ("RL", "LR",
 _GROUPS = [[0], [1], [2, 4], [3, 5], [6, 7]]
 _GROUP_FLOOR = CHANNEL_FLOOR
 
-#: parameter points integrated together (bounds the memory of one vectorized call)
+#: parameter points integrated together at most (bounds the memory of one vectorized call)
 _CHUNK = 256
+#: ... and the memory budget of one chunk's first quadrature round: its per-node arrays
+#: (spectra and pair sums of each channel, weights) hold about ``_NODE_BYTES`` per node and
+#: mode.  A 100-point sweep of the N = 200, K = 50 chain of benchmarks/bench_scale.py in
+#: one chunk peaked at 4.9 GiB; in chunks of this budget it stays near one point's 2 GiB
+_CHUNK_BYTES = 2**30
+_NODE_BYTES = 256
+
+
+def _chunk_size(numeric, expansion, flat):
+    """Parameter points per chunk: ``_CHUNK``, or fewer where one point's first round
+    (its panels times the 13 nodes of the first rule, times K) would make a chunk's
+    arrays exceed ``_CHUNK_BYTES`` (estimated from the first point's panels)."""
+    first = [x[0] for x in flat]
+    mu_lr = first[0] - first[1]
+    edges = _refined_edges(numeric, _edges(numeric, expansion, mu_lr, *first[2:]), mu_lr,
+                           *first[2:], expansion)
+    per_point = max(edges.size - 1, 1) * 14 * max(numeric.K, 1) * _NODE_BYTES
+    return int(np.clip(_CHUNK_BYTES // per_point, 1, _CHUNK))
 
 
 def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: ArrayLike,
@@ -345,15 +363,16 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
     # no broadened level couples to a mode (gamma_L = gamma_R = 0, or M = 0 on them): every
     # EHP spectrum vanishes identically, so J = I = 0 exactly, with error 0
     coupled = any(expansion.coupled(a, b) for a in "LR" for b in "LR")
-    chunks = range(0, size if coupled else 0, _CHUNK)
+    chunk = _chunk_size(numeric, expansion, flat) if coupled and size else _CHUNK
+    chunks = range(0, size if coupled else 0, chunk)
     if progress is None:
-        progress = size > 4 * _CHUNK and sys.stderr.isatty()
+        progress = size > 4 * chunk and sys.stderr.isatty()
     if progress:
         from tqdm import tqdm
         chunks = tqdm(chunks, desc="symehp: currents", unit="chunk",
                       mininterval=0.1 if sys.stderr.isatty() else 60.0)
     for start in chunks:
-        part = [x[start:start + _CHUNK] for x in flat]
+        part = [x[start:start + chunk] for x in flat]
         edges = [_refined_edges(numeric, _edges(numeric, expansion, part[0][i] - part[1][i],
                                                 part[2][i], part[3][i], part[4][i]),
                                 part[0][i] - part[1][i], part[2][i], part[3][i], part[4][i],
@@ -363,8 +382,8 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
         total, err = integrate_panels(f, edges, rtol=rtol, groups=_GROUPS,
                                       group_floor=_GROUP_FLOOR, warn_rtol=warn_rtol)
         if total is not None:
-            values[start:start + _CHUNK] = total[:, :6]
-            errors[start:start + _CHUNK] = err
+            values[start:start + chunk] = total[:, :6]
+            errors[start:start + chunk] = err
     values[:, 4:6] /= energy_ref
     return TransportResult.from_flows(values, errors, shape, energy_ref, rtol)
 
