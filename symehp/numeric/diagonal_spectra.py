@@ -355,15 +355,21 @@ def _bose_weight():
     return _BOSE[0]
 
 
+#: which pole pairs a block sums: both families of ``q``, only ``q`` of ``p``'s family
+#: (lower), only the opposite one (upper) -- the ``part`` codes of ``pair_matrix``
+ALL, SAME, OPPOSITE = 0, 1, 2
+
+
 class _Workspace:
     """Buffers of the compiled engine, made once per block loop: the pair values of
     each channel, ``q`` lower and ``q`` upper (each ``size`` x N x N complex), only
     those of the families summed (``part``)."""
 
-    def __init__(self, model, size, part=0):
+    def __init__(self, model, size, part=ALL):
         shape = (size, model.N, model.N)
         self.pairs = [tuple(np.empty(shape, complex) if want else _NO_PAIRS
-                            for want in (part != 2, part != 1)) for _ in model.channels]
+                            for want in (part != OPPOSITE, part != SAME))
+                      for _ in model.channels]
 
     def buffers(self, c, m):
         """The two buffers of channel ``c`` for a block of ``m`` nodes."""
@@ -371,11 +377,6 @@ class _Workspace:
 
 
 _NO_PAIRS = np.empty((0, 0, 0), complex)
-
-
-#: which pole pairs a block sums: both families of ``q``, only ``q`` of ``p``'s family
-#: (lower), only the opposite one (upper) -- the ``part`` codes of ``pair_matrix``
-ALL, SAME, OPPOSITE = 0, 1, 2
 
 
 def _pair_sums(model, data, w, owner):
@@ -400,7 +401,7 @@ def _pair_sums(model, data, w, owner):
     idx = np.nonzero(fine)[0]
     opposite = _sums_in_blocks(model, data, w[idx], owner[idx], OPPOSITE)
     x = 2.0 * (w[idx] - starts[panel_of]) / widths[panel_of] - 1.0
-    basis = np.cos(np.arange(_CHEB_NODES)[None, :] * np.arccos(np.clip(x, -1.0, 1.0))[:, None])
+    basis = np.polynomial.chebyshev.chebvander(np.clip(x, -1.0, 1.0), _CHEB_NODES - 1)
     redo = np.zeros(idx.size, bool)
     interpolated = []
     for (t_same, g_same), (t_opp, g_opp) in zip(coarse, opposite):
@@ -453,11 +454,10 @@ SMOOTH_MIN_PAIRS = 2048
 
 
 def _cheb_matrix(n):
-    """Values at the first-kind points ``cos((2i + 1) pi / 2n)`` -> coefficients."""
-    theta = (2 * np.arange(n) + 1) * np.pi / (2 * n)
-    mat = (2.0 / n) * np.cos(np.outer(np.arange(n), theta))
-    mat[0] *= 0.5
-    return mat, np.cos(theta)
+    """``(values -> coefficients, points)`` of the degree ``n - 1`` Chebyshev interpolant
+    at the ``n`` first-kind points (NumPy's ``chebpts1``, ``chebvander``)."""
+    points = np.polynomial.chebyshev.chebpts1(n)
+    return np.linalg.inv(np.polynomial.chebyshev.chebvander(points, n - 1)), points
 
 
 _CHEB_TO_COEF, _CHEB_X = _cheb_matrix(_CHEB_NODES)
@@ -583,8 +583,7 @@ def _block_sums(model, data, w, owner, work=None, part=ALL):
         halves = done()
         flats = {f: np.ascontiguousarray(halves[f]).reshape(w.size, -1).view(np.float64)
                  for f in families}
-        summed = families
-        total = sum(_pair_sum(flats[f], coef[f]) for f in summed)
+        total = sum(_pair_sum(flats[f], coef[f]) for f in families)
         if fused[c] is not None:
             gross_sum = gross_sums[c]
             if flagged is not None:           # the replaced pairs, skipped by the loop
@@ -594,7 +593,7 @@ def _block_sums(model, data, w, owner, work=None, part=ALL):
             gross = gross_scale * gross_sum[:, None]
         else:
             gross = gross_scale * sum(_pair_sum(np.abs(flats[f]), gross_coef[f])
-                                      for f in summed)
+                                      for f in families)
         sums.append((total, gross))
     return sums
 
