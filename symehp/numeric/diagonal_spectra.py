@@ -402,6 +402,8 @@ def _pair_sums(model, data, w, owner):
     opposite = _sums_in_blocks(model, data, w[idx], owner[idx], OPPOSITE)
     x = 2.0 * (w[idx] - starts[panel_of]) / widths[panel_of] - 1.0
     basis = np.polynomial.chebyshev.chebvander(np.clip(x, -1.0, 1.0), _CHEB_NODES - 1)
+    order = np.argsort(panel_of, kind="stable")
+    rows_of = np.split(order, np.searchsorted(panel_of[order], np.arange(1, starts.size)))
     redo = np.zeros(idx.size, bool)
     interpolated = []
     for (t_same, g_same), (t_opp, g_opp) in zip(coarse, opposite):
@@ -411,7 +413,9 @@ def _pair_sums(model, data, w, owner):
         size = np.max(np.abs(values), axis=(1, 2))
         ok = tail <= _CHEB_TAIL * size
         redo |= ~ok[panel_of]
-        same = np.einsum("fj,fjk->fk", basis, coefs[panel_of])
+        same = np.empty_like(t_opp)
+        for p, rows in enumerate(rows_of):      # per panel: no (nodes, n, K) gather
+            same[rows] = basis[rows] @ coefs[p]
         # the interpolation error, as a term of the gross sum (its round-off is eps of it)
         error = _CHEB_SAFETY * tail / np.finfo(float).eps
         gross_same = np.max(g_same.reshape(-1, _CHEB_NODES, g_same.shape[-1]), axis=1)
