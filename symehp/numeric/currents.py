@@ -11,8 +11,10 @@ exactly Eq. (8), because then ``Pi^< = n_B(w - mu_ab, T_e) Lambda``.
 
 Numerics: the energy integrals are closed forms (:mod:`symehp.numeric.spectra`; at equal
 electrode temperatures the mode-diagonal fast route of
-:mod:`.diagonal_spectra`, each digamma computed once); the one frequency
-integral is adaptive (nested Fejer rules, global error control), vectorized
+:mod:`.diagonal_spectra`, each digamma computed once).  The one frequency
+integral is, where the levels are broadened (at ``T_L = T_R > 0``, ``T_ph > 0``),
+the pole-corrected trapezoidal rule on the whole axis (:mod:`.lattice`); elsewhere
+adaptive (nested Fejer rules, global error control), vectorized
 over nodes and parameter points (:mod:`.quadrature`), on ``[0, w_c]``, with
 breakpoints where the physics puts structure (mode frequencies and widths,
 ``|eV|``, level spacings, thermal boundary layers) and a cutoff ``w_c`` beyond
@@ -32,6 +34,7 @@ from .backends import precise_engine, resolve
 from .breakpoints import (CUTOFF_TAILS as _CUTOFF_TAILS, frequency_edges as _edges,
                           refined_edges as _refined_edges, resonance_points as _resonance_points)
 from .poles import pole_expansion
+from .lattice import lattice_currents, lattice_eligible
 from .quadrature import integrate_panels
 from .results import CHANNEL_FLOOR, ChannelMapping, TransportResult, tolerances
 from .diagonal_spectra import (SCALE_SHARE, channel_scales, diagonal_model,
@@ -234,6 +237,17 @@ _CHUNK_BYTES = 2**30
 _NODE_BYTES = 256
 
 
+#: whether transport may use the pole-corrected trapezoidal rule (:mod:`.lattice`); the
+#: tests switch it off to compare with the adaptive rule
+_LATTICE = True
+
+
+def _least_panels(numeric, expansion):
+    """A lower bound of the adaptive rule's panels at a point: the breakpoints every point
+    has (five per mode, |eV|, the pair resonances), before thermal refinement."""
+    return 5 * numeric.K + 2 + len(_resonance_points(expansion))
+
+
 def _chunk_size(numeric, expansion, flat):
     """Parameter points per chunk: ``_CHUNK``, or fewer where one point's first round
     (its panels times the 13 nodes of the first rule, times K) would make a chunk's
@@ -371,19 +385,36 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
         from tqdm import tqdm
         chunks = tqdm(chunks, desc="symehp: currents", unit="chunk",
                       mininterval=0.1 if sys.stderr.isatty() else 60.0)
+    # the pole-corrected trapezoidal rule serves the points where it needs fewer nodes
+    # than the adaptive rule (:mod:`.lattice`); the adaptive rule the others
+    n_panels = _least_panels(numeric, expansion) if coupled else 0
     for start in chunks:
         part = [x[start:start + chunk] for x in flat]
+        f = _integrand_factory(numeric, expansion, *part, energy_ref, engine)
+        rest = np.arange(part[0].size)
+        if _LATTICE:
+            use, h, n = lattice_eligible(numeric, expansion, *part, rtol, n_panels)
+            points = np.nonzero(use)[0]
+            if points.size:
+                val, err, done = lattice_currents(
+                    f, numeric, expansion, points, part[0], part[1], part[2], part[4],
+                    h[points], n[points], rtol, energy_ref, skip=_balanced_channels(*part[2:]))
+                values[start + points[done]] = val[done]
+                errors[start + points[done]] = err[done]
+                rest = np.setdiff1d(rest, points[done])
+        if not rest.size:
+            continue
         edges = [_refined_edges(numeric, _edges(numeric, expansion, part[0][i] - part[1][i],
                                                 part[2][i], part[3][i], part[4][i]),
                                 part[0][i] - part[1][i], part[2][i], part[3][i], part[4][i],
                                 expansion)
-                 for i in range(part[0].size)]
-        f = _integrand_factory(numeric, expansion, *part, energy_ref, engine)
-        total, err = integrate_panels(f, edges, rtol=rtol, groups=_GROUPS,
-                                      group_floor=_GROUP_FLOOR, warn_rtol=warn_rtol)
+                 for i in rest]
+        total, err = integrate_panels(lambda w, owner: f(w, rest[owner]), edges, rtol=rtol,
+                                      groups=_GROUPS, group_floor=_GROUP_FLOOR,
+                                      warn_rtol=warn_rtol)
         if total is not None:
-            values[start:start + chunk] = total[:, :6]
-            errors[start:start + chunk] = err
+            values[start + rest] = total[:, :6]
+            errors[start + rest] = err
     values[:, 4:6] /= energy_ref
     return TransportResult.from_flows(values, errors, shape, energy_ref, rtol)
 

@@ -1,0 +1,470 @@
+"""The frequency integral of Eq. (8) by the pole-corrected trapezoidal rule.
+
+At equal electrode temperatures ``T_e > 0``, ``T_ph > 0`` and with wide-band leads,
+every integrand of Eq. (8) is the restriction to ``w >= 0`` of a function that is
+analytic on the whole real axis:
+
+    term_ab(w) = sum_k R_k(w) Lambda^ab_kk(w) [n_B(w - mu_ab, T_e) - n_B(w, T_ph)] / 2pi,
+    flow_ab(w) = term_ab(w) / w,          R_k(w) = w A_ph,kk(w) = 2 g_k w^2 / |w^2 - W_k^2 + i g_k w|^2,
+
+and ``Lambda^ab(-w) = -Lambda^ba(w)``, ``n_B(-x) = -1 - n_B(x)`` give
+``term_ab(-w) = term_ba(w)`` and ``flow_ab(-w) = -flow_ba(w)``.  So the sums over
+channels are integrals over the whole axis,
+
+    J_aa = (1/2) int term_aa,   J_LR + J_RL = int term_LR,   I = I_LR - I_RL = int flow_LR,
+
+and on the whole axis the trapezoidal rule ``h sum_j g(j h)`` converges
+geometrically, with error ``~ exp(-2 pi d / h)`` for ``g`` analytic in the strip
+``|Im w| < d``.  Two kinds of singularity limit the strip:
+
+* the mode Lorentzians: ``R_k`` has four simple poles ``w_p = +-W'_k +- i g_k/2``
+  at distance ``g_k/2`` (0.025 for the paper's modes); their contribution to the
+  rule's error is known exactly, ``Res_p [h sum_j 1/(j h - w_p) - int dw/(w - w_p)]
+  = -pi Res_p [cot(pi w_p/h) + i sgn(Im w_p)]``, with ``Res_p = rho_p F(w_p)`` from
+  the closed form of the EHP spectra continued to complex ``w``
+  (:func:`pole_residues`; the digamma closed form is meromorphic in ``w``), so it is
+  subtracted (:func:`lattice_correction`);
+* what remains (:func:`strip_halfwidth`): the pinches of the pole pairs of the
+  spectral functions, ``w = p - q`` at distance ``|Im p| + |Im q|`` (the level
+  widths), of a Fermi pole with a level, ``pi T_e + |Im z|``, and the Bose poles,
+  ``2 pi T_e`` and ``2 pi T_ph``.
+
+The channel split of the inter-electrode flows, ``J_LR - J_RL = 2 int_0^inf o``
+with the odd part ``o = (term_LR - term_RL)/2`` (and ``I_LR + I_RL`` likewise), is
+a half-axis integral; it is split by the smooth step ``S = (1 + erf(w/sigma))/2``
+(entire) into ``int o S`` over the axis (the same lattice, weights
+``erf(j h/sigma)``, pole-corrected with ``S(w_p)``) and
+``int_0^inf o erfc(w/sigma)``, which lives within a few ``sigma`` of 0 and is
+taken by a Gauss rule for the weight ``erfc`` (:func:`gauss_erfc`).  ``sigma =
+2.5 h`` keeps the growth of ``erf`` in the strip, ``exp(d^2/sigma^2)``, below
+``e^3``.
+
+Error estimate: the rule on the lattice ``2h`` (its even nodes, and its odd nodes: two
+independent coarse rules) misses by ``e_2h ~ C exp(-pi d/h)``, the square root (in
+relative terms) of the error of the rule on ``h``, so ``e_h ~ e_2h^2 / scale``
+(mpmath's tanh-sinh estimate rests on the same law); the estimate is ``100`` times
+that, plus the tail beyond the last node, the round-off of the sums and the
+difference of the 12- and 6-point erfc rules.  The spacing is chosen from ``d`` so
+that the estimate is ``~1e-2`` of ``rtol``; a point whose estimate misses ``rtol``
+is redone at half the spacing (twice at most), and a point that still misses it,
+or that the lattice would need too many nodes for (narrow levels: a Lifshitz tail,
+``T -> 0``), goes to the adaptive rule (:func:`lattice_eligible`).
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+from scipy.special import erf, erfc
+
+from ..ehp import CHANNELS
+from .fermi_integrals import mixed_difference
+
+__all__ = ["strip_halfwidth", "mode_poles", "lattice_spacing", "lattice_eligible",
+           "lattice_correction", "gauss_erfc", "pole_residues", "lattice_currents"]
+
+_TWO_PI = 2 * np.pi
+#: extra e-folds of the spacing beyond ln(1/rtol) (the spacing is ~2 pi d / 29 at the
+#: default rtol): the estimate 10 e_2h exp(-pi d/h) then meets rtol where the coarse rule
+#: misses by up to ~3e-5 of the currents (small bias, where they cancel)
+_EXTRA_EFOLDS = 6.0
+#: the error estimate is this many times the geometric-convergence law e_2h exp(-pi d/h)
+_SAFETY = 10.0
+#: sigma of the erf step of the channel split, in lattice spacings
+_SPLIT_SIGMA = 2.5
+#: nodes of the two Gauss-erfc rules of the split (the difference is the estimate: on the
+#: paper's two-level model the 10-point rule misses by ~2e-11 of the part, the 14-point
+#: one by ~1e-14)
+_SPLIT_NODES = (14, 10)
+#: the erfc part reaches ~5.7 sigma (the last node of the 14-point rule): the mode poles
+#: must lie beyond this many sigma (closer, the Gauss rule stalls at ~1e-9)
+_SPLIT_REACH = 6.0
+#: a point is redone at half the spacing at most this many times
+_MAX_HALVINGS = 2
+#: extra e-folds of the cutoff beyond ln(1/rtol): the tails below 1e-6 rtol of the gross
+#: flows (the channel floor is 1e-3 of them)
+_CUTOFF_EFOLDS = 14.0
+#: round-off floor of a lattice sum, relative to the sum of the magnitudes
+_ROUNDOFF = 200 * np.finfo(float).eps
+#: the lattice is used only where it has fewer nodes than the adaptive rule would, taken
+#: as this many per panel of its breakpoints (the 27 of its finer Fejer rule: at rtol
+#: 1e-10 nearly every panel reaches it; the paper's two-level model takes ~370 nodes on
+#: ~14 panels)
+_ADAPTIVE_NODES_PER_PANEL = 27
+#: ... and never with more nodes than this per point
+_MAX_NODES = 20_000
+#: modes closer to critical damping than this (|4 W^2 - g^2| relative) have a near-double
+#: pole: no lattice (the correction assumes simple poles)
+_CRITICAL = 1e-6
+#: bytes of the complex pair arrays of one batch of pole_residues
+_RESIDUE_BYTES = 2**25
+
+
+def strip_halfwidth(expansion, T_e, T_ph):
+    """Half-width ``d`` of the strip around the real axis where the integrands of Eq. (8),
+    less the mode poles, are analytic: (n,) for the points' temperatures (energy units).
+
+    ``min(|Im p| + |Im q| over the pole pairs p, q of opposite families that carry
+    weight, pi T_e + min |Im z|, 2 pi T_e, 2 pi T_ph)``.
+    """
+    T_e = np.asarray(T_e, float)
+    T_ph = np.asarray(T_ph, float)
+    _, widths, _ = expansion.pair_resonances
+    lower = expansion.poles[expansion.family < 0]
+    pair = float(np.min(widths)) if widths.size else np.inf
+    level = float(np.min(np.abs(lower.imag))) if lower.size else np.inf
+    return np.minimum.reduce([np.full(T_e.shape, pair), np.pi * T_e + level,
+                              _TWO_PI * T_e, _TWO_PI * T_ph])
+
+
+def mode_poles(numeric):
+    """The poles and residues of ``R_k(w) = w A_ph,kk(w) = 2 g w^2 / ((w^2 - W^2)^2 + g^2 w^2)``.
+
+    Returns ``(poles, residues)``, each (K, 4) complex: the roots of
+    ``w^2 -+ i g w - W^2`` (``+-W' -+ i g/2``, ``W' = sqrt(W^2 - g^2/4)``; on the
+    imaginary axis for an overdamped mode) and ``rho = g w / (2 (w^2 - W^2) + g^2)``.
+    None when a mode is undamped or within ``_CRITICAL`` of critical damping (a
+    double pole).
+    """
+    om = np.asarray(numeric.omega, float)
+    g = np.asarray(numeric.gamma_ph, float)
+    if om.size == 0 or np.any(g <= 0) or np.any(om <= 0):
+        return None
+    disc = 4 * om**2 - g**2
+    if np.any(np.abs(disc) <= _CRITICAL * 4 * om**2):
+        return None
+    s = np.sqrt(disc.astype(complex))
+    ig = 1j * g
+    poles = np.stack([(s - ig) / 2, (-s - ig) / 2, (s + ig) / 2, (-s + ig) / 2], axis=1)
+    res = g[:, None] * poles / (2 * (poles**2 - om[:, None] ** 2) + g[:, None] ** 2)
+    return poles, res
+
+
+def lattice_spacing(d, rtol):
+    """The spacing ``h = 2 pi d / (ln(1/rtol) + _EXTRA_EFOLDS)`` of the lattice."""
+    return _TWO_PI * np.asarray(d, float) / (math.log(1 / rtol) + _EXTRA_EFOLDS)
+
+
+def lattice_cutoff(mu_LR, T_e, T_ph, rtol):
+    """Last node: ``max(|mu_LR| + c T_e, c T_ph)``, ``c = ln(1/rtol) + _CUTOFF_EFOLDS``
+    (beyond it every term carries a Bose or Fermi factor below 1e-3 rtol; the tail
+    estimate checks it)."""
+    c = math.log(1 / rtol) + _CUTOFF_EFOLDS
+    return np.maximum(np.abs(mu_LR) + c * np.asarray(T_e, float), c * np.asarray(T_ph, float))
+
+
+def lattice_eligible(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, rtol, n_panels):
+    """Which points the lattice serves, and their spacing and node count.
+
+    The spacing is :func:`lattice_spacing` of the strip, but at most ``|w_p| / 15`` for the
+    mode poles ``w_p`` (they must lie beyond the split's erfc part, ``6 sigma = 15 h``).
+    A point qualifies at ``T_L = T_R > 0`` and ``T_ph > 0`` with simple mode poles,
+    when its node count (lattice plus the split's Gauss nodes) is below both
+    ``_MAX_NODES`` and the adaptive rule's count, taken as 27 nodes on each of its
+    ``n_panels`` panels (a lower bound of them).  Returns ``(mask, h, n)``.
+    """
+    T_L, T_R, T_ph = (np.asarray(x, float) for x in (T_L, T_R, T_ph))
+    ok = (T_L == T_R) & (T_L > 0) & (T_ph > 0)
+    n = np.zeros(T_L.shape, dtype=np.int64)
+    h = np.ones(T_L.shape)
+    if mode_poles(numeric) is None or not ok.any():
+        return np.zeros(T_L.shape, bool), h, n
+    d = strip_halfwidth(expansion, np.where(ok, T_L, 1.0), np.where(ok, T_ph, 1.0))
+    poles, _ = mode_poles(numeric)
+    h = np.minimum(lattice_spacing(d, rtol),
+                   np.min(np.abs(poles)) / (_SPLIT_REACH * _SPLIT_SIGMA))
+    cut = lattice_cutoff(np.asarray(mu_L, float) - np.asarray(mu_R, float), T_L, T_ph, rtol)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        count = np.where(ok & (h > 0), np.ceil(cut / h), np.inf)
+    nodes = count + sum(_SPLIT_NODES)
+    ok &= (nodes <= _MAX_NODES) & (nodes < _ADAPTIVE_NODES_PER_PANEL * np.maximum(n_panels, 1))
+    n = np.where(ok, count, 0).astype(np.int64)
+    return ok, h, n
+
+
+def lattice_correction(poles, h, offset=0.0):
+    """``C(w) = h sum_j 1/(x_j - w) - int dw'/(w' - w)`` over the lattice ``x_j = offset + j h``.
+
+    ``-pi [cot(pi a) + i sgn(Im a)]`` with ``a = (w - offset)/h``, written with
+    ``q = exp(2 pi i s a)`` (``|q| < 1``, ``s = sgn Im a``) as ``2 pi i s q/(1 - q)``:
+    exponentially small, ``~2 pi exp(-2 pi |Im w|/h)``, for a pole far from the axis.
+    """
+    a = (np.asarray(poles, complex) - offset) / np.asarray(h, float)
+    s = np.where(a.imag >= 0, 1.0, -1.0)
+    with np.errstate(under="ignore"):
+        q = np.exp(2j * np.pi * s * a)
+    return 2j * np.pi * s * q / (1 - q)
+
+
+@lru_cache(maxsize=None)
+def gauss_erfc(n):
+    """Gauss rule for ``int_0^inf erfc(t) g(t) dt``: nodes and weights, each (n,).
+
+    The recurrence of the orthonormal polynomials of the weight ``erfc`` on
+    ``[0, inf)`` by the Stieltjes procedure on a fine Gauss-Legendre discretization
+    of ``[0, 9]`` (``erfc(9) ~ 4e-37``; 100 points integrate ``erfc`` times the
+    polynomials of degree ``<= 2n`` to round-off, more points have less accurate
+    weights), then the Golub-Welsch eigenproblem (:func:`numpy.linalg.eigh`).  Exact
+    for polynomials of degree ``2n - 1`` (to ~1e-15).
+    """
+    x, w = np.polynomial.legendre.leggauss(100)
+    t = 4.5 * (x + 1)
+    wt = 4.5 * w * erfc(t)
+    alpha = np.zeros(n)
+    beta = np.zeros(n)
+    q_prev = np.zeros_like(t)
+    q = np.full_like(t, 1 / math.sqrt(wt.sum()))
+    for k in range(n):
+        alpha[k] = np.sum(wt * t * q * q)
+        r = (t - alpha[k]) * q - (beta[k - 1] if k else 0.0) * q_prev
+        # one step of re-orthogonalization keeps the recurrence exact to round-off
+        r -= np.sum(wt * r * q) * q
+        beta[k] = math.sqrt(np.sum(wt * r * r))
+        q_prev, q = q, r / beta[k]
+    jacobi = np.diag(alpha) + np.diag(beta[:-1], 1) + np.diag(beta[:-1], -1)
+    nodes, vectors = np.linalg.eigh(jacobi)
+    return nodes, wt.sum() * vectors[0] ** 2
+
+
+def _bose_complex(x, T):
+    """``1/(exp(x/T) - 1)`` of complex ``x``: 0 and -1 far above and below (no overflow)."""
+    u = x / T
+    out = np.empty(u.shape, dtype=complex)
+    big = u.real > 700
+    small = u.real < -700
+    mid = ~(big | small)
+    out[big] = 0.0
+    out[small] = -1.0
+    out[mid] = 1.0 / np.expm1(u[mid])
+    return out
+
+
+def pole_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip=()):
+    """Residues of the six integrands at the mode poles: (n, K, 4, 6) complex.
+
+    Components ``[term_LL, term_RR, term_RL, term_LR, flow_RL, flow_LR]`` (flows times
+    ``energy_ref``, as :func:`.currents._integrand_factory` gives them), at the poles
+    of mode k (``poles``, ``rho`` from :func:`mode_poles`): ``rho F_ab(w_p)`` and
+    ``rho F_ab(w_p) / w_p`` with ``F_ab = Lambda^ab_kk(w_p) [n_B(w_p - mu_ab, T_e) -
+    n_B(w_p, T_ph)] / 2pi``.  ``Lambda_kk = -(d/2pi) S_k``, ``S_k = sum_pq T_kk,pq X_pq``
+    with ``X_pq = mixed_difference(p, q + w, d)`` (``d = w - mu_ab``), each pole ``p``,
+    ``q`` in its own family: the closed form of :mod:`.diagonal_spectra` continued to
+    complex ``w``.  Channels in ``skip`` (balanced, identically 0) are 0.
+    """
+    n = np.size(mu_L)
+    K = poles.shape[0]
+    out = np.zeros((n, K, 4, 6), dtype=complex)
+    z = expansion.poles
+    fam = expansion.family.astype(float)
+    P = z.size
+    mus = {"L": np.asarray(mu_L, float), "R": np.asarray(mu_R, float)}
+    batch = max(1, _RESIDUE_BYTES // (16 * 8 * K * 4 * P * P))
+    for c, ch in enumerate(CHANNELS):
+        if ch.name in skip:
+            continue
+        weights = expansion.pair_weights(ch.alpha, ch.beta)          # (K, P, P)
+        if not np.any(weights):
+            continue
+        for start in range(0, n, batch):
+            sl = slice(start, min(n, start + batch))
+            mu_a, mu_b = mus[ch.alpha][sl], mus[ch.beta][sl]
+            te, tph = np.asarray(T_e, float)[sl], np.asarray(T_ph, float)[sl]
+            w = poles[None]                                            # (1, K, 4)
+            d = w - (mu_a - mu_b)[:, None, None]                       # (b, K, 4)
+            x = mixed_difference(z[None, None, None, :, None], z[None, None, None, None, :]
+                                 + w[..., None, None], d[..., None, None],
+                                 mu_a[:, None, None, None, None],
+                                 te[:, None, None, None, None],
+                                 fam[None, None, None, :, None], fam[None, None, None, None, :])
+            s_k = np.sum(weights[None, :, None] * x, axis=(-2, -1))
+            lam = -(d / _TWO_PI) * s_k
+            with np.errstate(over="ignore", under="ignore"):
+                f = lam * (_bose_complex(d, te[:, None, None])
+                           - _bose_complex(np.broadcast_to(w, d.shape), tph[:, None, None]))
+            f /= _TWO_PI
+            out[sl, :, :, c] = rho[None] * f
+            if ch.name in ("RL", "LR"):
+                out[sl, :, :, 4 if ch.name == "RL" else 5] = rho[None] * f / w * energy_ref
+    return out
+
+
+#: the raw components of the integrand (:func:`.currents._integrand_factory`)
+_T_LL, _T_RR, _T_RL, _T_LR, _F_RL, _F_LR, _GROSS_E, _GROSS_A = range(8)
+
+
+def _folded(v, x, sigma):
+    """The folded values ``u`` of the six axis integrals at nodes ``x >= 0``: (M, 6).
+
+    ``h sum_{j in Z} g(x_j) = 2 h sum_{x_j >= 0} c_j u(x_j)`` (``c_0 = 1/2``) for
+    ``g`` = ``term_LL``, ``term_RR`` (even), ``term_LR`` (``u = (term_LR + term_RL)/2``),
+    ``flow_LR`` (``u = (flow_LR - flow_RL)/2``), and the split's ``o S`` with
+    ``o = (term_LR - term_RL)/2`` and ``(flow_LR + flow_RL)/2`` (``u = o erf(x/sigma)/2``).
+    """
+    step = erf(x / sigma) / 2
+    odd_j = (v[:, _T_LR] - v[:, _T_RL]) / 2
+    odd_i = (v[:, _F_LR] + v[:, _F_RL]) / 2
+    return np.stack([v[:, _T_LL], v[:, _T_RR], (v[:, _T_LR] + v[:, _T_RL]) / 2,
+                     (v[:, _F_LR] - v[:, _F_RL]) / 2, odd_j * step, odd_i * step], axis=1)
+
+
+def _axis_residues(poles, r, sigma):
+    """Residues of the six axis integrands (:func:`_folded`) at the mode poles: (n, K, 4, 6),
+    from those of the raw components ``r`` (:func:`pole_residues`)."""
+    step = (1 + erf(poles[None] / sigma[:, None, None])) / 2
+    return np.stack([r[..., _T_LL], r[..., _T_RR], r[..., _T_LR], r[..., _F_LR],
+                     (r[..., _T_LR] - r[..., _T_RL]) / 2 * step,
+                     (r[..., _F_LR] + r[..., _F_RL]) / 2 * step], axis=-1)
+
+
+#: how [J_LL, J_RR, J_RL, J_LR, I_RL, I_LR] combine the six axis integrals and the two
+#: erfc parts of the split (L_J, L_I), see the module docstring
+_COMBINE = np.array([
+    # LL   RR   E    I    B_J  B_I  L_J  L_I
+    [0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.0, 0.5, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0],
+    [0.0, 0.0, 0.5, 0.0, -1.0, 0.0, -1.0, 0.0],
+    [0.0, 0.0, 0.5, 0.0, 1.0, 0.0, 1.0, 0.0],
+    [0.0, 0.0, 0.0, -0.5, 0.0, 1.0, 0.0, 1.0],
+    [0.0, 0.0, 0.0, 0.5, 0.0, 1.0, 0.0, 1.0]])
+
+
+#: which raw components (term_LL, term_RR, term_RL, term_LR, flow_RL, flow_LR) each current
+#: is made of (for its round-off)
+_RAW_TO_CURRENTS = np.array([
+    [0.5, 0, 0, 0, 0, 0], [0, 0.5, 0, 0, 0, 0], [0, 0, 1, 1, 0, 0], [0, 0, 1, 1, 0, 0],
+    [0, 0, 0, 0, 1, 1], [0, 0, 0, 0, 1, 1]])
+
+
+def _currents(axis, split, magnitude=False):
+    """``[J_LL, J_RR, J_RL, J_LR, I_RL, I_LR]`` from the six axis integrals and the two
+    erfc parts of the split ``(L_J, L_I)``: (..., 6).  ``magnitude=True``: the same sums
+    of magnitudes (every term counted positive, for sizes)."""
+    parts = np.concatenate([axis, split], axis=-1)
+    combine = np.abs(_COMBINE) if magnitude else _COMBINE
+    if magnitude:
+        parts = np.abs(parts)
+    # elementwise, not a matrix product: a point's result must not depend on how many
+    # points share its call (BLAS blocks by size)
+    return np.sum(parts[..., None, :] * combine, axis=-1)
+
+
+def lattice_currents(f, numeric, expansion, points, mu_L, mu_R, T_e, T_ph, h, n, rtol,
+                     energy_ref, skip=()):
+    """Eq. (8) at the chunk points ``points`` by the pole-corrected trapezoidal rule.
+
+    ``f(w, owner)`` is the chunk's integrand (:func:`.currents._integrand_factory`,
+    ``owner`` an index into the chunk's arrays ``mu_L`` ... ``T_ph``), ``h`` and ``n``
+    the spacing and last node index of each point (:func:`lattice_eligible`).
+    Returns ``(values, errors, done)``: (m, 6) in the layout of the adaptive route
+    (``[J_LL, J_RR, J_RL, J_LR, I_RL, I_LR]``, particle flows times ``energy_ref``),
+    the absolute error estimates (m,) and whether each point reached ``rtol`` (the
+    others are left to the adaptive rule).
+    """
+    points = np.asarray(points)
+    m = points.size
+    values = np.zeros((m, 6))
+    errors = np.zeros(m)
+    done = np.zeros(m, bool)
+    poles, rho = mode_poles(numeric)
+    h = np.asarray(h, float).copy()
+    n = np.asarray(n, np.int64).copy()
+    todo = np.arange(m)
+    for _ in range(_MAX_HALVINGS + 1):
+        if not todo.size:
+            break
+        v, e, ok = _lattice_round(f, expansion, points[todo], mu_L, mu_R, T_e, T_ph,
+                                  h[todo], n[todo], rtol, energy_ref, poles, rho, skip)
+        values[todo] = v
+        errors[todo] = e
+        done[todo] = ok
+        todo = todo[~ok]
+        h[todo] /= 2
+        n[todo] *= 2
+        if np.any(n[todo] > _MAX_NODES):
+            todo = todo[n[todo] <= _MAX_NODES]
+    return values, errors, done
+
+
+def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, energy_ref,
+                   poles, rho, skip):
+    """One evaluation of the lattice rule at spacing ``h`` for the chunk points ``owners``."""
+    from .currents import _GROUP_FLOOR
+    m = owners.size
+    sigma = _SPLIT_SIGMA * h
+    counts = n + 1
+    first = np.repeat(np.cumsum(counts) - counts, counts)
+    j = np.arange(counts.sum()) - first                          # node index on its lattice
+    pt = np.repeat(np.arange(m), counts)
+    x = j * h[pt]
+    gauss = [gauss_erfc(k) for k in _SPLIT_NODES]
+    g_nodes = np.concatenate([np.outer(sigma, t).ravel() for t, _ in gauss])
+    g_pt = np.concatenate([np.repeat(np.arange(m), t.size) for t, _ in gauss])
+    w_all = np.concatenate([x, g_nodes])
+    vals, sizes = f(w_all[:, None], owners[np.concatenate([pt, g_pt])])
+    vals, sizes = vals[:, 0], sizes[:, 0]
+    v_lat, s_lat = vals[:x.size], sizes[:x.size]
+    # the erfc parts of the split, per rule: sigma sum_g w_g o(sigma t_g)
+    split = []
+    at = x.size
+    for t, wt in gauss:
+        vg = vals[at:at + m * t.size].reshape(m, t.size, 8)
+        at += m * t.size
+        o = np.stack([(vg[..., _T_LR] - vg[..., _T_RL]) / 2,
+                      (vg[..., _F_LR] + vg[..., _F_RL]) / 2], axis=-1)
+        split.append(sigma[:, None] * np.sum(o * wt[:, None], axis=1))
+    u = _folded(v_lat, x, sigma[pt])                              # (M, 6)
+    c0 = np.where(j == 0, 0.5, 1.0)
+    raw = pole_residues(expansion, poles, rho, mu_L[owners], mu_R[owners], T_e[owners],
+                        T_ph[owners], energy_ref, skip)
+    ax_res = _axis_residues(poles, raw, sigma)                    # (m, K, 4, 6)
+
+    def rule(select, spacing, offset, values=u, residues=True):
+        """The six axis integrals by the lattice of ``spacing`` through the selected nodes."""
+        wgt = np.where(select, 2 * spacing[pt] * np.where(x == 0, 0.5, 1.0), 0.0)
+        sums = np.stack([np.bincount(pt, weights=wgt * values[:, c], minlength=m)
+                         for c in range(6)], axis=1)
+        if not residues:
+            return sums
+        corr = lattice_correction(poles[None], spacing[:, None, None], offset[:, None, None])
+        return sums - np.sum(corr[..., None] * ax_res, axis=(1, 2)).real
+
+    full = rule(np.ones(x.size, bool), h, np.zeros(m))
+    even = rule(j % 2 == 0, 2 * h, np.zeros(m))
+    odd = rule(j % 2 == 1, 2 * h, h)
+    best = _currents(full, split[0])
+    coarse = np.maximum(np.abs(best - _currents(even, split[0])),
+                        np.abs(best - _currents(odd, split[0])))
+    # the rule on h misses by e_h = e_2h exp(-pi d/h): its error and the coarse one's come
+    # from the singularities beyond the strip, at distance >= d (strip_halfwidth)
+    d = strip_halfwidth(expansion, T_e[owners], T_ph[owners])
+    est = _SAFETY * coarse * np.exp(-np.pi * d / h)[:, None]
+    # the split's erfc part: the difference of its two rules
+    split_err = np.abs(split[0] - split[1])
+    est[:, [2, 3]] += split_err[:, [0]]
+    est[:, [4, 5]] += split_err[:, [1]]
+    # the tail beyond the last node (Bose/Fermi decay on the scale of the temperatures)
+    last = np.cumsum(counts) - 1
+    decay = np.maximum(T_e[owners], T_ph[owners])
+    tail = 2 * decay * np.max(np.abs(v_lat[last, :6]), axis=1)
+    est += tail[:, None]
+    # round-off: the integral of the magnitudes of the terms that cancel in each raw
+    # component, carried to the currents as _COMBINE does
+    noise_raw = np.stack([np.bincount(pt, weights=2 * h[pt] * c0 * s_lat[:, c], minlength=m)
+                          for c in range(6)], axis=1)
+    noise = np.sum(noise_raw[:, None, :] * _RAW_TO_CURRENTS, axis=-1)
+    # tolerance scales: each channel group against its own size, never below
+    # CHANNEL_FLOOR of the largest component or gross flow (as the adaptive rule's groups)
+    gross = np.bincount(pt, weights=h[pt] * c0 * (v_lat[:, _GROSS_E] + v_lat[:, _GROSS_A]),
+                        minlength=m)
+    top = np.maximum(np.max(np.abs(best), axis=1), gross)
+    scale = np.empty((m, 6))
+    for g in ([0], [1], [2, 4], [3, 5]):
+        scale[:, g] = np.maximum(np.max(np.abs(best[:, g]), axis=1), _GROUP_FLOOR * top)[:, None]
+    # an estimate below the round-off floor never fails a point (as in .quadrature); the
+    # reported error adds the round-off of the sums, ~eps sqrt(nodes) of the magnitudes
+    ok = np.all(np.isfinite(est), axis=1) & np.all(
+        est <= np.maximum(rtol * scale, _ROUNDOFF * noise), axis=1)
+    error = est + np.finfo(float).eps * np.sqrt(counts)[:, None] * noise
+    return best, np.max(error, axis=1), ok
