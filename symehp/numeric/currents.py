@@ -242,6 +242,18 @@ _NODE_BYTES = 256
 _LATTICE = True
 
 
+def _pinch_poles(numeric, expansion, flat):
+    """The pinch poles (:class:`.lattice.PinchPoles`) that the lattice corrects at these
+    points: those nearer the axis than the largest strip of the points."""
+    from .lattice import PinchPoles, strip_halfwidth
+    T_e, T_ph = flat[2], flat[4]
+    ok = (T_e > 0) & (T_ph > 0)
+    if not ok.any():
+        return None
+    return PinchPoles(numeric, expansion,
+                      float(np.max(strip_halfwidth(expansion, T_e[ok], T_ph[ok], pairs=False))))
+
+
 def _least_panels(numeric, expansion):
     """A lower bound of the adaptive rule's panels at a point: the breakpoints every point
     has (five per mode, |eV|, the pair resonances), before thermal refinement."""
@@ -388,12 +400,13 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
     # the pole-corrected trapezoidal rule serves the points where it needs fewer nodes
     # than the adaptive rule (:mod:`.lattice`); the adaptive rule the others
     n_panels = _least_panels(numeric, expansion) if coupled else 0
+    pinch = _pinch_poles(numeric, expansion, flat) if coupled and _LATTICE else None
     for start in chunks:
         part = [x[start:start + chunk] for x in flat]
         f = _integrand_factory(numeric, expansion, *part, energy_ref, engine)
         rest = np.arange(part[0].size)
         if _LATTICE:
-            use, h, n = lattice_eligible(numeric, expansion, *part, rtol, n_panels)
+            use, h, n = lattice_eligible(numeric, expansion, *part, rtol, n_panels, pinch)
             points = np.nonzero(use)[0]
             if points.size:
                 val, err, done = lattice_currents(

@@ -69,7 +69,7 @@ _TWO_PI = 2 * np.pi
 #: extra e-folds of the spacing beyond ln(1/rtol) (the spacing is ~2 pi d / 29 at the
 #: default rtol): the estimate 10 e_2h exp(-pi d/h) then meets rtol where the coarse rule
 #: misses by up to ~3e-5 of the currents (small bias, where they cancel)
-_EXTRA_EFOLDS = 6.0
+_EXTRA_EFOLDS = 10.0
 #: the error estimate is this many times the geometric-convergence law e_2h exp(-pi d/h)
 _SAFETY = 10.0
 #: sigma of the erf step of the channel split, in lattice spacings
@@ -102,21 +102,92 @@ _CRITICAL = 1e-6
 _RESIDUE_BYTES = 2**25
 
 
-def strip_halfwidth(expansion, T_e, T_ph):
+def strip_halfwidth(expansion, T_e, T_ph, pairs=True):
     """Half-width ``d`` of the strip around the real axis where the integrands of Eq. (8),
     less the mode poles, are analytic: (n,) for the points' temperatures (energy units).
 
     ``min(|Im p| + |Im q| over the pole pairs p, q of opposite families that carry
-    weight, pi T_e + min |Im z|, 2 pi T_e, 2 pi T_ph)``.
+    weight, pi T_e + min |Im z|, 2 pi T_e, 2 pi T_ph)``; ``pairs=False``: without the
+    pair pinches (when they are corrected as poles, :func:`pinch_poles`).
     """
     T_e = np.asarray(T_e, float)
     T_ph = np.asarray(T_ph, float)
     _, widths, _ = expansion.pair_resonances
     lower = expansion.poles[expansion.family < 0]
-    pair = float(np.min(widths)) if widths.size else np.inf
+    pair = float(np.min(widths)) if widths.size and pairs else np.inf
     level = float(np.min(np.abs(lower.imag))) if lower.size else np.inf
     return np.minimum.reduce([np.full(T_e.shape, pair), np.pi * T_e + level,
                               _TWO_PI * T_e, _TWO_PI * T_ph])
+
+
+class PinchPoles:
+    """The poles of the EHP spectra in ``w``: pinches of two poles of opposite families.
+
+    ``Lambda^ab_kk(w) = -(1/2pi) sum_pq T_kk,pq N_pq(w) / (p - q - w)`` (the closed form of
+    :mod:`.diagonal_spectra`) has a simple pole at ``w0 = p - q`` for ``p``, ``q`` of
+    opposite families, where ``N_pq(w0) = [Phi_a(p; s_p) - Phi_a(p; s_q)] - [Phi_b(q; s_p)
+    - Phi_b(q; s_q)]``; the two branches of the digamma differ by a Fermi function
+    (``psi(1/2 - u) - psi(1/2 + u) = -pi tan(pi u)``), so the residue is
+
+        Res_w0 Lambda_kk = i s_p T_kk,pq [f(p - mu_a) - f(q - mu_b)]
+
+    (``f`` the Fermi function at complex argument).  Per channel (``CHANNELS`` order):
+    ``w0`` (P_c,), ``s_p`` (P_c,), the pole indices ``p``, ``q`` and
+    ``weight = sum_k R_k(w0) T_kk,pq`` (``R_k = w A_ph,kk``), so that the residue of
+    ``term_ab`` is ``i s_p weight [f(p - mu_a) - f(q - mu_b)] [n_B(w0 - mu_ab, T_e) -
+    n_B(w0, T_ph)] / 2pi``: O(P_c) work per point.  Only pairs within ``reach`` of the
+    axis (``|Im w0| < reach``) are kept: the others change the rule by less than
+    ``exp(-2 pi reach / h)``.
+    """
+
+    def __init__(self, numeric, expansion, reach):
+        z = expansion.poles
+        fam = expansion.family
+        om = np.asarray(numeric.omega, float)
+        g = np.asarray(numeric.gamma_ph, float)
+        self.channels = []
+        for ch in CHANNELS:
+            weights = expansion.pair_weights(ch.alpha, ch.beta)          # (K, P, P)
+            ip, iq = np.nonzero((fam[:, None] != fam[None, :]) & np.any(weights != 0, axis=0))
+            w0 = z[ip] - z[iq]
+            near = np.abs(w0.imag) < reach
+            ip, iq, w0 = ip[near], iq[near], w0[near]
+            r = (2 * g[:, None] * w0[None] ** 2
+                 / ((w0[None] ** 2 - om[:, None] ** 2) ** 2 + (g[:, None] * w0[None]) ** 2))
+            weight = np.sum(r * weights[:, ip, iq], axis=0)
+            self.channels.append((w0, fam[ip].astype(float), ip, iq, weight))
+        self.z = z
+
+    @property
+    def locations(self):
+        """All pinch poles, channel after channel: (sum P_c,) complex."""
+        return np.concatenate([c[0] for c in self.channels])
+
+    def residues(self, mu_L, mu_R, T_e, T_ph, energy_ref, skip=()):
+        """Raw residues (:func:`pole_residues` layout) at :attr:`locations`: (n, P, 6)."""
+        mus = {"L": np.asarray(mu_L, float), "R": np.asarray(mu_R, float)}
+        n = mus["L"].size
+        sizes = [c[0].size for c in self.channels]
+        out = np.zeros((n, sum(sizes), 6), dtype=complex)
+        te = np.asarray(T_e, float)[:, None]
+        tph = np.asarray(T_ph, float)[:, None]
+        at = 0
+        for c, (ch, (w0, s_p, ip, iq, weight)) in enumerate(zip(CHANNELS, self.channels)):
+            sl = slice(at, at + w0.size)
+            at += w0.size
+            if ch.name in skip or not w0.size:
+                continue
+            mu_a, mu_b = mus[ch.alpha][:, None], mus[ch.beta][:, None]
+            with np.errstate(over="ignore", under="ignore"):
+                fermi = _fermi_complex(self.z[ip][None] - mu_a, te) \
+                    - _fermi_complex(self.z[iq][None] - mu_b, te)
+                bose = (_bose_complex(w0[None] - (mu_a - mu_b), te)
+                        - _bose_complex(np.broadcast_to(w0[None], fermi.shape), tph))
+            r = 1j * s_p * weight * fermi * bose / _TWO_PI
+            out[:, sl, c] = r
+            if ch.name in ("RL", "LR"):
+                out[:, sl, 4 if ch.name == "RL" else 5] = r / w0 * energy_ref
+        return out
 
 
 def mode_poles(numeric):
@@ -155,13 +226,17 @@ def lattice_cutoff(mu_LR, T_e, T_ph, rtol):
     return np.maximum(np.abs(mu_LR) + c * np.asarray(T_e, float), c * np.asarray(T_ph, float))
 
 
-def lattice_eligible(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, rtol, n_panels):
+def lattice_eligible(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, rtol, n_panels,
+                     pinch=None):
     """Which points the lattice serves, and their spacing and node count.
 
-    The spacing is :func:`lattice_spacing` of the strip, but at most ``|w_p| / 15`` for the
-    mode poles ``w_p`` (they must lie beyond the split's erfc part, ``6 sigma = 15 h``).
-    A point qualifies at ``T_L = T_R > 0`` and ``T_ph > 0`` with simple mode poles,
-    when its node count (lattice plus the split's Gauss nodes) is below both
+    The strip is :func:`strip_halfwidth` without the pair pinches, which are corrected
+    as poles (``pinch``, :class:`PinchPoles`), except those within ``15 h`` of the
+    origin (the split's erfc part reaches ``6 sigma = 15 h``, and its Gauss rule must
+    not see a pole): those limit the strip instead.  The spacing is
+    :func:`lattice_spacing` of the strip, and at most ``|w_p| / 15`` for the mode poles
+    ``w_p``.  A point qualifies at ``T_L = T_R > 0`` and ``T_ph > 0`` with simple mode
+    poles, when its node count (lattice plus the split's Gauss nodes) is below both
     ``_MAX_NODES`` and the adaptive rule's count, taken as 27 nodes on each of its
     ``n_panels`` panels (a lower bound of them).  Returns ``(mask, h, n)``.
     """
@@ -169,12 +244,23 @@ def lattice_eligible(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, rtol, n_pan
     ok = (T_L == T_R) & (T_L > 0) & (T_ph > 0)
     n = np.zeros(T_L.shape, dtype=np.int64)
     h = np.ones(T_L.shape)
-    if mode_poles(numeric) is None or not ok.any():
+    modes = mode_poles(numeric)
+    if modes is None or not ok.any():
         return np.zeros(T_L.shape, bool), h, n
-    d = strip_halfwidth(expansion, np.where(ok, T_L, 1.0), np.where(ok, T_ph, 1.0))
-    poles, _ = mode_poles(numeric)
-    h = np.minimum(lattice_spacing(d, rtol),
-                   np.min(np.abs(poles)) / (_SPLIT_REACH * _SPLIT_SIGMA))
+    t_e, t_ph = np.where(ok, T_L, 1.0), np.where(ok, T_ph, 1.0)
+    d = strip_halfwidth(expansion, t_e, t_ph, pairs=pinch is None)
+    reach = np.min(np.abs(modes[0])) / (_SPLIT_REACH * _SPLIT_SIGMA)
+    h = np.minimum(lattice_spacing(d, rtol), reach)
+    if pinch is not None and pinch.locations.size:
+        w0 = pinch.locations
+        # a pinch pole on a mode pole would be a double pole: no lattice
+        gap = np.min(np.abs(w0[:, None] - modes[0].ravel()[None]))
+        if gap <= 1e-8 * max(1.0, float(np.max(np.abs(modes[0])))):
+            return np.zeros(T_L.shape, bool), h, n
+        for _ in range(3):
+            near = np.abs(w0)[None] < _SPLIT_REACH * _SPLIT_SIGMA * h[:, None]
+            d_near = np.min(np.where(near, np.abs(w0.imag)[None], np.inf), axis=1)
+            h = np.minimum(h, lattice_spacing(np.minimum(d, d_near), rtol))
     cut = lattice_cutoff(np.asarray(mu_L, float) - np.asarray(mu_R, float), T_L, T_ph, rtol)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         count = np.where(ok & (h > 0), np.ceil(cut / h), np.inf)
@@ -228,6 +314,19 @@ def gauss_erfc(n):
     return nodes, wt.sum() * vectors[0] ** 2
 
 
+def _fermi_complex(x, T):
+    """``1/(exp(x/T) + 1)`` of complex ``x``: 0 and 1 far above and below (no overflow)."""
+    u = np.asarray(x / T, complex)
+    out = np.empty(u.shape, dtype=complex)
+    big = u.real > 700
+    small = u.real < -700
+    mid = ~(big | small)
+    out[big] = 0.0
+    out[small] = 1.0
+    out[mid] = 1.0 / (np.exp(u[mid]) + 1.0)
+    return out
+
+
 def _bose_complex(x, T):
     """``1/(exp(x/T) - 1)`` of complex ``x``: 0 and -1 far above and below (no overflow)."""
     u = x / T
@@ -254,13 +353,12 @@ def pole_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip
     complex ``w``.  Channels in ``skip`` (balanced, identically 0) are 0.
     """
     n = np.size(mu_L)
-    K = poles.shape[0]
-    out = np.zeros((n, K, 4, 6), dtype=complex)
+    out = np.zeros((n,) + poles.shape + (6,), dtype=complex)
     z = expansion.poles
     fam = expansion.family.astype(float)
     P = z.size
     mus = {"L": np.asarray(mu_L, float), "R": np.asarray(mu_R, float)}
-    batch = max(1, _RESIDUE_BYTES // (16 * 8 * K * 4 * P * P))
+    batch = max(1, _RESIDUE_BYTES // (16 * 8 * poles.size * P * P))
     for c, ch in enumerate(CHANNELS):
         if ch.name in skip:
             continue
@@ -309,10 +407,19 @@ def _folded(v, x, sigma):
                      (v[:, _F_LR] - v[:, _F_RL]) / 2, odd_j * step, odd_i * step], axis=1)
 
 
-def _axis_residues(poles, r, sigma):
-    """Residues of the six axis integrands (:func:`_folded`) at the mode poles: (n, K, 4, 6),
-    from those of the raw components ``r`` (:func:`pole_residues`)."""
-    step = (1 + erf(poles[None] / sigma[:, None, None])) / 2
+def _axis_residues(poles, r, sigma, strip):
+    """Residues of the six axis integrands (:func:`_folded`) at the corrected poles
+    ``poles`` (P,): (n, P, 6), from those of the raw components ``r`` (n, P, 6).
+
+    The split's ``o S`` is corrected only at poles within the strip (``|Im w| <= strip``):
+    beyond it the entire step grows like ``exp(Im(w)^2 / sigma^2)``, faster than the
+    correction ``C(w) ~ exp(-2 pi |Im w| / h)`` falls, and the rule's error is bounded by
+    the strip alone (a pole part subtracted there would only add a large term to cancel).
+    """
+    inside = np.abs(poles.imag)[None] <= strip[:, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        step = np.where(inside, (1 + erf(np.where(inside, poles[None], 0) / sigma[:, None])) / 2,
+                        0.0)
     return np.stack([r[..., _T_LL], r[..., _T_RR], r[..., _T_LR], r[..., _F_LR],
                      (r[..., _T_LR] - r[..., _T_RL]) / 2 * step,
                      (r[..., _F_LR] + r[..., _F_RL]) / 2 * step], axis=-1)
@@ -368,6 +475,8 @@ def lattice_currents(f, numeric, expansion, points, mu_L, mu_R, T_e, T_ph, h, n,
     errors = np.zeros(m)
     done = np.zeros(m, bool)
     poles, rho = mode_poles(numeric)
+    pinch = PinchPoles(numeric, expansion, float(np.max(strip_halfwidth(
+        expansion, T_e[points], T_ph[points], pairs=False)))) if m else None
     h = np.asarray(h, float).copy()
     n = np.asarray(n, np.int64).copy()
     todo = np.arange(m)
@@ -375,7 +484,7 @@ def lattice_currents(f, numeric, expansion, points, mu_L, mu_R, T_e, T_ph, h, n,
         if not todo.size:
             break
         v, e, ok = _lattice_round(f, expansion, points[todo], mu_L, mu_R, T_e, T_ph,
-                                  h[todo], n[todo], rtol, energy_ref, poles, rho, skip)
+                                  h[todo], n[todo], rtol, energy_ref, poles, rho, pinch, skip)
         values[todo] = v
         errors[todo] = e
         done[todo] = ok
@@ -387,8 +496,28 @@ def lattice_currents(f, numeric, expansion, points, mu_L, mu_R, T_e, T_ph, h, n,
     return values, errors, done
 
 
+def _pole_conditions(modes, pinches):
+    """How much a relative error ``eps`` of the poles' locations costs their corrections.
+
+    A mode pole's residue ``rho F(w_p)`` near a pinch pole ``w0`` (a pair resonance on
+    the mode: ``p - q ~ w_mode``) is ``~1/(w_p - w0)``, as is the pinch pole's (through
+    ``R_k(w0)``), and ``w_p - w0`` carries the absolute error ``eps |w_p|`` of the two
+    locations: the residues' relative error is ``eps |w_p| / |w_p - w0|`` (and the two
+    large residues cancel in the sum).  Returns ``1 + |w| / dist`` for the
+    concatenation ``[modes, pinches]`` (each against the nearest pole of the other kind;
+    poles of one kind do not enter each other's residues).
+    """
+    out = np.ones(modes.size + pinches.size)
+    if modes.size and pinches.size:
+        gap = np.abs(modes[:, None] - pinches[None, :])
+        with np.errstate(divide="ignore"):
+            out[:modes.size] += np.abs(modes) / np.min(gap, axis=1)
+            out[modes.size:] += np.abs(pinches) / np.min(gap, axis=0)
+    return out
+
+
 def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, energy_ref,
-                   poles, rho, skip):
+                   poles, rho, pinch, skip):
     """One evaluation of the lattice rule at spacing ``h`` for the chunk points ``owners``."""
     from .currents import _GROUP_FLOOR
     m = owners.size
@@ -416,19 +545,38 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
         split.append(sigma[:, None] * np.sum(o * wt[:, None], axis=1))
     u = _folded(v_lat, x, sigma[pt])                              # (M, 6)
     c0 = np.where(j == 0, 0.5, 1.0)
-    raw = pole_residues(expansion, poles, rho, mu_L[owners], mu_R[owners], T_e[owners],
-                        T_ph[owners], energy_ref, skip)
-    ax_res = _axis_residues(poles, raw, sigma)                    # (m, K, 4, 6)
+    args = (mu_L[owners], mu_R[owners], T_e[owners], T_ph[owners], energy_ref)
+    located = [poles.ravel()]
+    raw = [pole_residues(expansion, poles, rho, *args, skip).reshape(m, -1, 6)]
+    if pinch is not None and pinch.locations.size:
+        # the pinch poles within the split's reach (15 h) stay uncorrected (they limit the
+        # strip, lattice_eligible); the others are corrected
+        w0 = pinch.locations
+        far = np.abs(w0)[None] >= _SPLIT_REACH * sigma[:, None]
+        located.append(w0)
+        raw.append(pinch.residues(*args, skip) * far[..., None])
+    conditions = _pole_conditions(located[0], located[1] if len(located) > 1 else
+                                  np.zeros(0, complex))
+    located = np.concatenate(located)
+    # the strip of each point: without the corrected pinch poles, with the uncorrected ones
+    d = strip_halfwidth(expansion, T_e[owners], T_ph[owners], pairs=pinch is None)
+    if pinch is not None and pinch.locations.size:
+        near = np.abs(pinch.locations)[None] < _SPLIT_REACH * sigma[:, None]
+        d = np.minimum(d, np.min(np.where(near, np.abs(pinch.locations.imag)[None], np.inf),
+                                 axis=1))
+    ax_res = _axis_residues(located, np.concatenate(raw, axis=1), sigma, d)  # (m, P, 6)
 
-    def rule(select, spacing, offset, values=u, residues=True):
-        """The six axis integrals by the lattice of ``spacing`` through the selected nodes."""
+    def rule(select, spacing, offset, magnitude=False):
+        """The six axis integrals by the lattice of ``spacing`` through the selected nodes
+        (``magnitude``: the sizes of the pole corrections instead, each times the condition
+        number of its pole's location, :func:`_pole_conditions`)."""
+        corr = lattice_correction(located[None], spacing[:, None], offset[:, None])
+        if magnitude:
+            return np.sum(np.abs(corr[..., None] * ax_res) * conditions[None, :, None], axis=1)
         wgt = np.where(select, 2 * spacing[pt] * np.where(x == 0, 0.5, 1.0), 0.0)
-        sums = np.stack([np.bincount(pt, weights=wgt * values[:, c], minlength=m)
+        sums = np.stack([np.bincount(pt, weights=wgt * u[:, c], minlength=m)
                          for c in range(6)], axis=1)
-        if not residues:
-            return sums
-        corr = lattice_correction(poles[None], spacing[:, None, None], offset[:, None, None])
-        return sums - np.sum(corr[..., None] * ax_res, axis=(1, 2)).real
+        return sums - np.sum(corr[..., None] * ax_res, axis=1).real
 
     full = rule(np.ones(x.size, bool), h, np.zeros(m))
     even = rule(j % 2 == 0, 2 * h, np.zeros(m))
@@ -438,7 +586,6 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
                         np.abs(best - _currents(odd, split[0])))
     # the rule on h misses by e_h = e_2h exp(-pi d/h): its error and the coarse one's come
     # from the singularities beyond the strip, at distance >= d (strip_halfwidth)
-    d = strip_halfwidth(expansion, T_e[owners], T_ph[owners])
     est = _SAFETY * coarse * np.exp(-np.pi * d / h)[:, None]
     # the split's erfc part: the difference of its two rules
     split_err = np.abs(split[0] - split[1])
@@ -447,8 +594,8 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
     # the tail beyond the last node (Bose/Fermi decay on the scale of the temperatures)
     last = np.cumsum(counts) - 1
     decay = np.maximum(T_e[owners], T_ph[owners])
-    tail = 2 * decay * np.max(np.abs(v_lat[last, :6]), axis=1)
-    est += tail[:, None]
+    tail = 2 * decay[:, None] * np.abs(v_lat[last, :6])
+    est += np.sum(tail[:, None, :] * _RAW_TO_CURRENTS, axis=-1)
     # round-off: the integral of the magnitudes of the terms that cancel in each raw
     # component, carried to the currents as _COMBINE does
     noise_raw = np.stack([np.bincount(pt, weights=2 * h[pt] * c0 * s_lat[:, c], minlength=m)
@@ -462,9 +609,15 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
     scale = np.empty((m, 6))
     for g in ([0], [1], [2, 4], [3, 5]):
         scale[:, g] = np.maximum(np.max(np.abs(best[:, g]), axis=1), _GROUP_FLOOR * top)[:, None]
-    # an estimate below the round-off floor never fails a point (as in .quadrature); the
-    # reported error adds the round-off of the sums, ~eps sqrt(nodes) of the magnitudes
+    # an estimate below the round-off floor never fails a point (as in .quadrature)
     ok = np.all(np.isfinite(est), axis=1) & np.all(
         est <= np.maximum(rtol * scale, _ROUNDOFF * noise), axis=1)
-    error = est + np.finfo(float).eps * np.sqrt(counts)[:, None] * noise
+    # the reported error adds the round-off of the sums (~eps sqrt(nodes) of the
+    # magnitudes), of the pole corrections (times their locations' condition numbers) and
+    # of the result itself: where narrow levels make the currents mostly residues, the
+    # lattice's own values are small
+    eps = np.finfo(float).eps
+    corrections = _currents(rule(None, h, np.zeros(m), magnitude=True),
+                            np.zeros((m, 2)), magnitude=True)
+    error = est + eps * (np.sqrt(counts)[:, None] * noise + 4 * (corrections + np.abs(best)))
     return best, np.max(error, axis=1), ok
