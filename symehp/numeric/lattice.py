@@ -63,7 +63,8 @@ from ..ehp import CHANNELS
 from .fermi_integrals import mixed_difference
 
 __all__ = ["strip_halfwidth", "mode_poles", "lattice_spacing", "lattice_eligible",
-           "lattice_correction", "gauss_erfc", "pole_residues", "lattice_currents"]
+           "lattice_correction", "gauss_erfc", "pole_residues", "mode_residues",
+           "PinchPoles", "lattice_currents"]
 
 _TWO_PI = 2 * np.pi
 #: extra e-folds of the spacing beyond ln(1/rtol) (the spacing is ~2 pi d / 29 at the
@@ -76,7 +77,7 @@ _SAFETY = 10.0
 _SPLIT_SIGMA = 2.5
 #: nodes of the two Gauss-erfc rules of the split (the difference is the estimate: on the
 #: paper's two-level model the 10-point rule misses by ~2e-11 of the part, the 14-point
-#: one by ~1e-14)
+#: one by ~1e-14; with (12, 9) a quarter of the points below |eV| = 0.5 miss rtol)
 _SPLIT_NODES = (14, 10)
 #: the erfc part reaches ~5.7 sigma (the last node of the 14-point rule): the mode poles
 #: must lie beyond this many sigma (closer, the Gauss rule stalls at ~1e-9)
@@ -85,7 +86,7 @@ _SPLIT_REACH = 6.0
 _MAX_HALVINGS = 2
 #: extra e-folds of the cutoff beyond ln(1/rtol): the tails below 1e-6 rtol of the gross
 #: flows (the channel floor is 1e-3 of them)
-_CUTOFF_EFOLDS = 14.0
+_CUTOFF_EFOLDS = 12.0
 #: round-off floor of a lattice sum, relative to the sum of the magnitudes
 _ROUNDOFF = 200 * np.finfo(float).eps
 #: the lattice is used only where it has fewer nodes than the adaptive rule would, taken
@@ -193,9 +194,10 @@ class PinchPoles:
 def mode_poles(numeric):
     """The poles and residues of ``R_k(w) = w A_ph,kk(w) = 2 g w^2 / ((w^2 - W^2)^2 + g^2 w^2)``.
 
-    Returns ``(poles, residues)``, each (K, 4) complex: the roots of
-    ``w^2 -+ i g w - W^2`` (``+-W' -+ i g/2``, ``W' = sqrt(W^2 - g^2/4)``; on the
-    imaginary axis for an overdamped mode) and ``rho = g w / (2 (w^2 - W^2) + g^2)``.
+    Returns ``(poles, residues)``, each (K, 4) complex: the two roots of
+    ``w^2 + i g w - W^2`` (``+-W' - i g/2``, ``W' = sqrt(W^2 - g^2/4)``; on the
+    imaginary axis for an overdamped mode), then their conjugates, and
+    ``rho = g w / (2 (w^2 - W^2) + g^2)``.
     None when a mode is undamped or within ``_CRITICAL`` of critical damping (a
     double pole).
     """
@@ -208,7 +210,10 @@ def mode_poles(numeric):
         return None
     s = np.sqrt(disc.astype(complex))
     ig = 1j * g
-    poles = np.stack([(s - ig) / 2, (-s - ig) / 2, (s + ig) / 2, (-s + ig) / 2], axis=1)
+    # the roots of w^2 + i g w - W^2 (the retarded poles, lower half-plane) and their
+    # conjugates, in that order: columns 2, 3 are the conjugates of 0, 1
+    lower = np.stack([(s - ig) / 2, (-s - ig) / 2], axis=1)
+    poles = np.concatenate([lower, np.conj(lower)], axis=1)
     res = g[:, None] * poles / (2 * (poles**2 - om[:, None] ** 2) + g[:, None] ** 2)
     return poles, res
 
@@ -338,6 +343,15 @@ def _bose_complex(x, T):
     out[small] = -1.0
     out[mid] = 1.0 / np.expm1(u[mid])
     return out
+
+
+def mode_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip=()):
+    """:func:`pole_residues` at the poles of :func:`mode_poles`, (n, K, 4, 6): computed at
+    the two lower ones; the integrands are real on the axis, so the residues at the
+    conjugate poles are the conjugates."""
+    half = pole_residues(expansion, poles[:, :2], rho[:, :2], mu_L, mu_R, T_e, T_ph,
+                         energy_ref, skip)
+    return np.concatenate([half, np.conj(half)], axis=2)
 
 
 def pole_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip=()):
@@ -547,7 +561,7 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
     c0 = np.where(j == 0, 0.5, 1.0)
     args = (mu_L[owners], mu_R[owners], T_e[owners], T_ph[owners], energy_ref)
     located = [poles.ravel()]
-    raw = [pole_residues(expansion, poles, rho, *args, skip).reshape(m, -1, 6)]
+    raw = [mode_residues(expansion, poles, rho, *args, skip).reshape(m, -1, 6)]
     if pinch is not None and pinch.locations.size:
         # the pinch poles within the split's reach (15 h) stay uncorrected (they limit the
         # strip, lattice_eligible); the others are corrected
