@@ -283,7 +283,7 @@ def test_pole_residues_in_batches_are_the_same_bits(monkeypatch):
 
 
 def test_node_count_follows_the_strip_and_the_bias():
-    """Nodes per point: the cutoff ``|eV| + (ln(1/rtol) + 14) T`` over the spacing
+    """Nodes per point: the cutoff ``|eV| + (ln(1/rtol) + 12) T`` over the spacing
     ``2 pi d / (ln(1/rtol) + 10)``: linear in the bias, independent of the model's size
     beyond its strip."""
     num = numeric_model(symehp.two_level(**PAPER))
@@ -299,7 +299,7 @@ def test_node_count_follows_the_strip_and_the_bias():
                                         np.full(3, 0.05), np.full(3, 0.05), 1e-10, 20, pinch)
     assert np.allclose(h2, 2 * np.pi * (np.pi * 0.05 + 0.1) / (math.log(1e10) + 10),
                        rtol=1e-12)
-    cut = V + (math.log(1e10) + 14) * 0.05
+    cut = V + (math.log(1e10) + 12) * 0.05
     assert np.array_equal(n, np.ceil(cut / h).astype(int))
 
 
