@@ -115,7 +115,7 @@ def test_strip_halfwidth_of_the_two_level_model():
 def _direct_f(expansion, ch, w, mu_L, mu_R, T_e, T_ph, k):
     """``Lambda_kk(w) [n_B(w - mu_ab) - n_B(w)] / 2pi`` at complex ``w`` from the plain
     divided-difference formula with explicit pole families (no closeness handling: for
-    points away from coincidences)."""
+    points away from coincidences), the Bose difference in 40-digit mpmath."""
     mus = {"L": mu_L, "R": mu_R}
     mu_a, mu_b = mus[ch.alpha], mus[ch.beta]
     z = expansion.poles
@@ -126,7 +126,11 @@ def _direct_f(expansion, ch, w, mu_L, mu_R, T_e, T_ph, k):
          - phi(q + w + 0 * p, mu_a, T_e, sq) + phi(q + 0 * p, mu_b, T_e, sq)) / (d * (p - q - w))
     s = np.sum(expansion.pair_weights(ch.alpha, ch.beta)[k] * x)
     lam = -(d / (2 * np.pi)) * s
-    return lam * (1 / np.expm1(d / T_e) - 1 / np.expm1(w / T_ph)) / (2 * np.pi)
+    import mpmath as mp
+    with mp.workdps(40):                 # the Bose difference without its cancellation
+        bose = complex(1 / mp.expm1(mp.mpc(complex(d)) / mp.mpf(T_e))
+                       - 1 / mp.expm1(mp.mpc(complex(w)) / mp.mpf(T_ph)))
+    return lam * bose / (2 * np.pi)
 
 
 @pytest.mark.parametrize("model", [symehp.two_level(**PAPER), random_junction(3, 2, 5)],
@@ -360,3 +364,33 @@ def test_a_pair_resonance_on_a_mode_is_conditioned_honestly(spy, monkeypatch):
     ref = _adaptive(monkeypatch, model, rtol=1e-13, **kw)
     assert abs(res.J - ref.J) <= res.error_J + ref.error_J
     assert res.error_J <= 1e-10 * abs(res.J)
+
+
+def test_bose_difference_far_below_zero_keeps_its_digits():
+    """``n_B(x, T1) - n_B(x, T2)`` at ``Re x << 0`` is ``~exp(x/T1)``: the direct form, two
+    values near -1, keeps only ``eps / exp(x/T1)`` of it (4e-9 here)."""
+    import mpmath as mp
+    x = np.array([-0.48 - 0.0019j, -0.3 + 0.01j, 0.2 - 0.05j])
+    got = lattice._bose_difference(x, 0.0265, x, 0.012)
+    with mp.workdps(40):
+        for xi, gi in zip(x, got):
+            z = mp.mpc(complex(xi))
+            want = complex(1 / mp.expm1(z / mp.mpf(0.0265)) - 1 / mp.expm1(z / mp.mpf(0.012)))
+            assert abs(gi - want) <= 1e-14 * abs(want)
+
+
+def test_an_intra_electrode_channel_off_balance_under_a_narrow_mode(spy, monkeypatch):
+    """``T_ph != T_e`` gives the LL channel weight; its residues at the mode poles of
+    negative real part carry ``n_B(w, T_e) - n_B(w, T_ph) ~ exp(-18)``: LL to 1e-11 of
+    itself against the adaptive rule (it was 1e-10 off with the direct Bose difference)."""
+    nm = numeric_model(symehp.two_level(**dict(PAPER, omega=0.48, gamma_ph=0.0038)))
+    model = symehp.Junction(nm.H, nm.gamma_L, nm.gamma_R, nm.M + np.diag([0.03, 0.0]),
+                            nm.omega, nm.gamma_ph)
+    kw = dict(mu_L=0.1, mu_R=-0.12, T_e=0.0265, T_ph=0.012)
+    res = symehp.transport(model, **kw)
+    assert sum(spy) == 1
+    ref = _adaptive(monkeypatch, model, rtol=1e-13, **kw)
+    ll, ll_ref = res.J_by_channel["LL"], ref.J_by_channel["LL"]
+    assert ll_ref != 0
+    assert abs(ll - ll_ref) <= 1e-11 * abs(ll_ref)
+    assert abs(res.J - ref.J) <= res.error_J + ref.error_J

@@ -89,6 +89,9 @@ _MAX_HALVINGS = 2
 _CUTOFF_EFOLDS = 12.0
 #: round-off floor of a lattice sum, relative to the sum of the magnitudes
 _ROUNDOFF = 200 * np.finfo(float).eps
+#: relative accuracy of the closed-form spectra at a node, near coincident poles (small
+#: frequencies, equal-width resonances; measured up to 8e-13 of Lambda at w -> 0)
+_NODE_ACCURACY = 1e-12
 #: the lattice is used only where it has fewer nodes than the adaptive rule would, taken
 #: as this many per panel of its breakpoints (the 27 of its finer Fejer rule: at rtol
 #: 1e-10 nearly every panel reaches it; the paper's two-level model takes ~370 nodes on
@@ -182,8 +185,8 @@ class PinchPoles:
             with np.errstate(over="ignore", under="ignore"):
                 fermi = _fermi_complex(self.z[ip][None] - mu_a, te) \
                     - _fermi_complex(self.z[iq][None] - mu_b, te)
-                bose = (_bose_complex(w0[None] - (mu_a - mu_b), te)
-                        - _bose_complex(np.broadcast_to(w0[None], fermi.shape), tph))
+                bose = _bose_difference(w0[None] - (mu_a - mu_b), te,
+                                        np.broadcast_to(w0[None], fermi.shape), tph)
             r = 1j * s_p * weight * fermi * bose / _TWO_PI
             out[:, sl, c] = r
             if ch.name in ("RL", "LR"):
@@ -332,6 +335,21 @@ def _fermi_complex(x, T):
     return out
 
 
+def _bose_difference(x, T1, y, T2):
+    """``n_B(x, T1) - n_B(y, T2)`` of complex ``x``, ``y`` without the cancellation of two
+    values near -1: where both real parts are negative it is ``n_B(-y, T2) - n_B(-x, T1)``
+    (``n_B(-u) = -1 - n_B(u)``; e.g. ``x = y`` at ``T1 != T2`` far below 0, where the
+    difference is ``~exp(x/T1)`` and the direct form keeps only ``eps/exp(x/T1)`` of it)."""
+    x, y = np.broadcast_arrays(np.asarray(x, complex), np.asarray(y, complex))
+    T1, T2 = np.broadcast_to(T1, x.shape), np.broadcast_to(T2, x.shape)
+    flip = (x.real < 0) & (y.real < 0)
+    with np.errstate(over="ignore", under="ignore"):
+        out = _bose_complex(x, T1) - _bose_complex(y, T2)
+        if flip.any():
+            out[flip] = _bose_complex(-y[flip], T2[flip]) - _bose_complex(-x[flip], T1[flip])
+    return out
+
+
 def _bose_complex(x, T):
     """``1/(exp(x/T) - 1)`` of complex ``x``: 0 and -1 far above and below (no overflow)."""
     u = x / T
@@ -346,15 +364,16 @@ def _bose_complex(x, T):
 
 
 def mode_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip=()):
-    """:func:`pole_residues` at the poles of :func:`mode_poles`, (n, K, 4, 6): computed at
-    the two lower ones; the integrands are real on the axis, so the residues at the
-    conjugate poles are the conjugates."""
-    half = pole_residues(expansion, poles[:, :2], rho[:, :2], mu_L, mu_R, T_e, T_ph,
-                         energy_ref, skip)
-    return np.concatenate([half, np.conj(half)], axis=2)
+    """:func:`pole_residues` at the poles of :func:`mode_poles`, (n, K, 4, 6), and their
+    round-off scales (``gross=True``): computed at the two lower ones; the integrands
+    are real on the axis, so the residues at the conjugate poles are the conjugates."""
+    half, size = pole_residues(expansion, poles[:, :2], rho[:, :2], mu_L, mu_R, T_e, T_ph,
+                               energy_ref, skip, gross=True)
+    return np.concatenate([half, np.conj(half)], axis=2), np.concatenate([size, size], axis=2)
 
 
-def pole_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip=()):
+def pole_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip=(),
+                  gross=False):
     """Residues of the six integrands at the mode poles: (n, K, 4, 6) complex.
 
     Components ``[term_LL, term_RR, term_RL, term_LR, flow_RL, flow_LR]`` (flows times
@@ -364,10 +383,13 @@ def pole_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip
     n_B(w_p, T_ph)] / 2pi``.  ``Lambda_kk = -(d/2pi) S_k``, ``S_k = sum_pq T_kk,pq X_pq``
     with ``X_pq = mixed_difference(p, q + w, d)`` (``d = w - mu_ab``), each pole ``p``,
     ``q`` in its own family: the closed form of :mod:`.diagonal_spectra` continued to
-    complex ``w``.  Channels in ``skip`` (balanced, identically 0) are 0.
+    complex ``w``.  Channels in ``skip`` (balanced, identically 0) are 0.  ``gross=True``:
+    also the same residues with the pair sum taken in magnitudes (``sum |T X|``), the
+    scale of their round-off (the pair sum of a small channel cancels).
     """
     n = np.size(mu_L)
     out = np.zeros((n,) + poles.shape + (6,), dtype=complex)
+    size = np.zeros((n,) + poles.shape + (6,)) if gross else None
     z = expansion.poles
     fam = expansion.family.astype(float)
     P = z.size
@@ -390,16 +412,22 @@ def pole_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip
                                  mu_a[:, None, None, None, None],
                                  te[:, None, None, None, None],
                                  fam[None, None, None, :, None], fam[None, None, None, None, :])
-            s_k = np.sum(weights[None, :, None] * x, axis=(-2, -1))
+            terms = weights[None, :, None] * x
+            s_k = np.sum(terms, axis=(-2, -1))
             lam = -(d / _TWO_PI) * s_k
-            with np.errstate(over="ignore", under="ignore"):
-                f = lam * (_bose_complex(d, te[:, None, None])
-                           - _bose_complex(np.broadcast_to(w, d.shape), tph[:, None, None]))
+            f = lam * _bose_difference(d, te[:, None, None], np.broadcast_to(w, d.shape),
+                                       tph[:, None, None])
             f /= _TWO_PI
             out[sl, :, :, c] = rho[None] * f
             if ch.name in ("RL", "LR"):
                 out[sl, :, :, 4 if ch.name == "RL" else 5] = rho[None] * f / w * energy_ref
-    return out
+            if gross:
+                g = np.abs(rho[None] * f) * np.sum(np.abs(terms), axis=(-2, -1)) \
+                    / np.maximum(np.abs(s_k), np.finfo(float).tiny)
+                size[sl, :, :, c] = g
+                if ch.name in ("RL", "LR"):
+                    size[sl, :, :, 4 if ch.name == "RL" else 5] = g / np.abs(w) * energy_ref
+    return (out, size) if gross else out
 
 
 #: the raw components of the integrand (:func:`.currents._integrand_factory`)
@@ -421,7 +449,7 @@ def _folded(v, x, sigma):
                      (v[:, _F_LR] - v[:, _F_RL]) / 2, odd_j * step, odd_i * step], axis=1)
 
 
-def _axis_residues(poles, r, sigma, strip):
+def _axis_residues(poles, r, sigma, strip, magnitude=False):
     """Residues of the six axis integrands (:func:`_folded`) at the corrected poles
     ``poles`` (P,): (n, P, 6), from those of the raw components ``r`` (n, P, 6).
 
@@ -434,6 +462,11 @@ def _axis_residues(poles, r, sigma, strip):
     with np.errstate(over="ignore", invalid="ignore"):
         step = np.where(inside, (1 + erf(np.where(inside, poles[None], 0) / sigma[:, None])) / 2,
                         0.0)
+    if magnitude:
+        step = np.abs(step)
+        return np.stack([r[..., _T_LL], r[..., _T_RR], r[..., _T_LR], r[..., _F_LR],
+                         (r[..., _T_LR] + r[..., _T_RL]) / 2 * step,
+                         (r[..., _F_LR] + r[..., _F_RL]) / 2 * step], axis=-1)
     return np.stack([r[..., _T_LL], r[..., _T_RR], r[..., _T_LR], r[..., _F_LR],
                      (r[..., _T_LR] - r[..., _T_RL]) / 2 * step,
                      (r[..., _F_LR] + r[..., _F_RL]) / 2 * step], axis=-1)
@@ -561,7 +594,9 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
     c0 = np.where(j == 0, 0.5, 1.0)
     args = (mu_L[owners], mu_R[owners], T_e[owners], T_ph[owners], energy_ref)
     located = [poles.ravel()]
-    raw = [mode_residues(expansion, poles, rho, *args, skip).reshape(m, -1, 6)]
+    mode_raw, mode_size = mode_residues(expansion, poles, rho, *args, skip)
+    raw = [mode_raw.reshape(m, -1, 6)]
+    raw_size = [mode_size.reshape(m, -1, 6)]
     if pinch is not None and pinch.locations.size:
         # the pinch poles within the split's reach (15 h) stay uncorrected (they limit the
         # strip, lattice_eligible); the others are corrected
@@ -569,6 +604,7 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
         far = np.abs(w0)[None] >= _SPLIT_REACH * sigma[:, None]
         located.append(w0)
         raw.append(pinch.residues(*args, skip) * far[..., None])
+        raw_size.append(np.abs(raw[-1]))
     conditions = _pole_conditions(located[0], located[1] if len(located) > 1 else
                                   np.zeros(0, complex))
     located = np.concatenate(located)
@@ -579,6 +615,8 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
         d = np.minimum(d, np.min(np.where(near, np.abs(pinch.locations.imag)[None], np.inf),
                                  axis=1))
     ax_res = _axis_residues(located, np.concatenate(raw, axis=1), sigma, d)  # (m, P, 6)
+    ax_size = _axis_residues(located, np.concatenate(raw_size, axis=1), sigma, d,
+                             magnitude=True)
 
     def rule(select, spacing, offset, magnitude=False):
         """The six axis integrals by the lattice of ``spacing`` through the selected nodes
@@ -586,7 +624,7 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
         number of its pole's location, :func:`_pole_conditions`)."""
         corr = lattice_correction(located[None], spacing[:, None], offset[:, None])
         if magnitude:
-            return np.sum(np.abs(corr[..., None] * ax_res) * conditions[None, :, None], axis=1)
+            return np.sum(np.abs(corr)[..., None] * ax_size * conditions[None, :, None], axis=1)
         wgt = np.where(select, 2 * spacing[pt] * np.where(x == 0, 0.5, 1.0), 0.0)
         sums = np.stack([np.bincount(pt, weights=wgt * u[:, c], minlength=m)
                          for c in range(6)], axis=1)
@@ -623,9 +661,13 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
     scale = np.empty((m, 6))
     for g in ([0], [1], [2, 4], [3, 5]):
         scale[:, g] = np.maximum(np.max(np.abs(best[:, g]), axis=1), _GROUP_FLOOR * top)[:, None]
-    # an estimate below the round-off floor never fails a point (as in .quadrature)
+    # the closed forms' own accuracy at the nodes: near coincident poles (small w, the
+    # resonances) they keep ~1e-12 of the terms (README, "Spectra"); an estimate below
+    # that floor never fails a point (as the round-off floor in .quadrature), and the
+    # reported error includes it
+    node_noise = _NODE_ACCURACY * noise
     ok = np.all(np.isfinite(est), axis=1) & np.all(
-        est <= np.maximum(rtol * scale, _ROUNDOFF * noise), axis=1)
+        est <= np.maximum(rtol * scale, np.maximum(_ROUNDOFF * noise, node_noise)), axis=1)
     # the reported error adds the round-off of the sums (~eps sqrt(nodes) of the
     # magnitudes), of the pole corrections (times their locations' condition numbers) and
     # of the result itself: where narrow levels make the currents mostly residues, the
@@ -633,5 +675,6 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
     eps = np.finfo(float).eps
     corrections = _currents(rule(None, h, np.zeros(m), magnitude=True),
                             np.zeros((m, 2)), magnitude=True)
-    error = est + eps * (np.sqrt(counts)[:, None] * noise + 4 * (corrections + np.abs(best)))
+    error = est + node_noise + eps * (np.sqrt(counts)[:, None] * noise
+                                      + 4 * (corrections + np.abs(best)))
     return best, np.max(error, axis=1), ok
