@@ -453,12 +453,17 @@ def _axis_residues(poles, r, sigma, strip, magnitude=False):
     """Residues of the six axis integrands (:func:`_folded`) at the corrected poles
     ``poles`` (P,): (n, P, 6), from those of the raw components ``r`` (n, P, 6).
 
-    The split's ``o S`` is corrected only at poles within the strip (``|Im w| <= strip``):
-    beyond it the entire step grows like ``exp(Im(w)^2 / sigma^2)``, faster than the
-    correction ``C(w) ~ exp(-2 pi |Im w| / h)`` falls, and the rule's error is bounded by
-    the strip alone (a pole part subtracted there would only add a large term to cancel).
+    The split's ``o S`` is corrected only at poles within its own strip, ``|Im w| <=
+    min(strip, pi sigma^2 / h)``: the entire step grows like ``exp(Im(w)^2 / sigma^2)``,
+    so the rule's error for ``o S`` is bounded by ``exp(a^2/sigma^2 - 2 pi a/h)`` over a
+    strip ``|Im w| < a``, smallest at ``a = pi sigma^2 / h`` (``exp(-pi^2 sigma^2/h^2)``,
+    ``e^-62`` at ``sigma = 2.5 h``); a pole beyond that strip needs no correction, and a
+    pole part subtracted there (residue times ``S(w)``) would only add a large term that
+    the lattice cannot cancel.
     """
-    inside = np.abs(poles.imag)[None] <= strip[:, None]
+    h = sigma / _SPLIT_SIGMA
+    reach = np.minimum(strip, np.pi * sigma**2 / h)
+    inside = np.abs(poles.imag)[None] <= reach[:, None]
     with np.errstate(over="ignore", invalid="ignore"):
         step = np.where(inside, (1 + erf(np.where(inside, poles[None], 0) / sigma[:, None])) / 2,
                         0.0)
