@@ -407,9 +407,10 @@ def test_channel_split_with_a_low_mode_and_broad_levels(spy, monkeypatch):
     unseen by the estimate)."""
     h = np.array([[0.3, 0.1], [0.1, -0.4]])
     m = np.array([[[0.05, 0.1], [0.1, 0.0]], [[0.0, 0.06], [0.06, 0.02]],
-                  [[0.02, 0.03], [0.03, 0.0]]])
+                  [[0.02, 0.03], [0.03, 0.0]], [[0.01, 0.02], [0.02, 0.01]],
+                  [[0.0, 0.02], [0.02, 0.0]]])
     model = symehp.Junction(h, np.diag([0.15, 0.0]), np.diag([0.15, 0.2]), m,
-                            [0.12, 1.0, 1.4], [0.0015, 0.05, 0.1])
+                            [0.12, 1.0, 1.4, 0.7, 1.8], [0.0015, 0.05, 0.1, 0.03, 0.2])
     kw = dict(mu_L=np.array([0.25, 0.15]), mu_R=np.array([-0.25, -0.2]), T_e=0.08,
               T_ph=0.08)
     res = symehp.transport(model, **kw)

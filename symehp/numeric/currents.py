@@ -242,16 +242,32 @@ _NODE_BYTES = 256
 _LATTICE = True
 
 
-def _pinch_poles(numeric, expansion, flat):
+def _pinch_poles(numeric, expansion, flat, rtol, n_panels):
     """The pinch poles (:class:`.lattice.PinchPoles`) that the lattice corrects at these
-    points: those nearer the axis than the largest strip of the points."""
+    points: those nearer the axis than the largest strip of the points; None where no
+    point could take the lattice even with them all corrected (then they are not made),
+    or where there are too many (``lattice._MAX_PINCH``)."""
     from .lattice import PinchPoles, strip_halfwidth
     T_e, T_ph = flat[2], flat[4]
     ok = (T_e > 0) & (T_ph > 0)
     if not ok.any():
         return None
-    return PinchPoles(numeric, expansion,
-                      float(np.max(strip_halfwidth(expansion, T_e[ok], T_ph[ok], pairs=False))))
+    # the most the pinch poles can give: the strip without them
+    hopeful, _, _ = lattice_eligible(numeric, expansion, *flat, rtol, n_panels,
+                                     pinch=_NO_PINCH)
+    if not hopeful.any():
+        return None
+    return PinchPoles.near_axis(numeric, expansion, float(np.max(
+        strip_halfwidth(expansion, T_e[ok], T_ph[ok], pairs=False))))
+
+
+class _NoPinch:
+    """Stands for a model whose pair pinches are all corrected (none limits the strip):
+    the optimistic eligibility of :func:`_pinch_poles`."""
+    locations = np.zeros(0, complex)
+
+
+_NO_PINCH = _NoPinch()
 
 
 def _least_panels(numeric, expansion):
@@ -400,7 +416,8 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
     # the pole-corrected trapezoidal rule serves the points where it needs fewer nodes
     # than the adaptive rule (:mod:`.lattice`); the adaptive rule the others
     n_panels = _least_panels(numeric, expansion) if coupled else 0
-    pinch = _pinch_poles(numeric, expansion, flat) if coupled and _LATTICE else None
+    pinch = _pinch_poles(numeric, expansion, flat, rtol, n_panels) if coupled and _LATTICE \
+        else None
     for start in chunks:
         part = [x[start:start + chunk] for x in flat]
         f = _integrand_factory(numeric, expansion, *part, energy_ref, engine)
@@ -411,7 +428,8 @@ def transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: Array
             if points.size:
                 val, err, done = lattice_currents(
                     f, numeric, expansion, points, part[0], part[1], part[2], part[4],
-                    h[points], n[points], rtol, energy_ref, skip=_balanced_channels(*part[2:]))
+                    h[points], n[points], rtol, energy_ref, skip=_balanced_channels(*part[2:]),
+                    pinch=pinch)
                 values[start + points[done]] = val[done]
                 errors[start + points[done]] = err[done]
                 rest = np.setdiff1d(rest, points[done])

@@ -99,6 +99,14 @@ _NODE_ACCURACY = 1e-12
 _ADAPTIVE_NODES_PER_PANEL = 27
 #: ... and never with more nodes than this per point
 _MAX_NODES = 20_000
+#: the residues at a mode's poles cost about this many frequency nodes (the pair sums of
+#: every channel at two complex frequencies, by the general mixed differences): measured
+#: on chains of N = 16 (K = 4), where the lattice with 560 nodes took 2x the adaptive rule
+#: with 790
+_RESIDUE_NODES = 40
+#: more pinch poles than this near the axis (dense spectra: a long chain's narrow
+#: levels) and the lattice is not tried: their residues are an (points, poles) array
+_MAX_PINCH = 4000
 #: modes closer to critical damping than this (|4 W^2 - g^2| relative) have a near-double
 #: pole: no lattice (the correction assumes simple poles)
 _CRITICAL = 1e-6
@@ -152,15 +160,30 @@ class PinchPoles:
         self.channels = []
         for ch in CHANNELS:
             weights = expansion.pair_weights(ch.alpha, ch.beta)          # (K, P, P)
-            ip, iq = np.nonzero((fam[:, None] != fam[None, :]) & np.any(weights != 0, axis=0))
+            opposite = fam[:, None] != fam[None, :]
+            near = np.abs((z[:, None] - z[None, :]).imag) < reach
+            ip, iq = np.nonzero(opposite & near & np.any(weights != 0, axis=0))
             w0 = z[ip] - z[iq]
-            near = np.abs(w0.imag) < reach
-            ip, iq, w0 = ip[near], iq[near], w0[near]
-            r = (2 * g[:, None] * w0[None] ** 2
-                 / ((w0[None] ** 2 - om[:, None] ** 2) ** 2 + (g[:, None] * w0[None]) ** 2))
-            weight = np.sum(r * weights[:, ip, iq], axis=0)
+            weight = np.zeros(w0.shape, complex)
+            for k in range(om.size):                 # (pairs,) at a time, not (K, pairs)
+                weight += (2 * g[k] * w0**2 / ((w0**2 - om[k] ** 2) ** 2 + (g[k] * w0) ** 2)
+                           * weights[k, ip, iq])
             self.channels.append((w0, fam[ip].astype(float), ip, iq, weight))
         self.z = z
+
+    @classmethod
+    def near_axis(cls, numeric, expansion, reach, limit=None):
+        """The pinch poles within ``reach`` of the axis, or None if there are more than
+        ``limit`` (default ``_MAX_PINCH``) of them (counted before their weights are made)."""
+        limit = _MAX_PINCH if limit is None else limit
+        z, fam = expansion.poles, expansion.family
+        close = (fam[:, None] != fam[None, :]) & (np.abs((z[:, None] - z[None, :]).imag) < reach)
+        if 4 * np.count_nonzero(close) > limit:
+            total = sum(np.count_nonzero(close & np.any(expansion.pair_weights(ch.alpha, ch.beta)
+                                                        != 0, axis=0)) for ch in CHANNELS)
+            if total > limit:
+                return None
+        return cls(numeric, expansion, reach)
 
     @property
     def locations(self):
@@ -262,20 +285,33 @@ def lattice_eligible(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, rtol, n_pan
     if pinch is not None and pinch.locations.size:
         w0 = pinch.locations
         # a pinch pole on a mode pole would be a double pole: no lattice
-        gap = np.min(np.abs(w0[:, None] - modes[0].ravel()[None]))
+        gap = min(float(np.min(np.abs(w0 - wp))) for wp in modes[0].ravel())
         if gap <= 1e-8 * max(1.0, float(np.max(np.abs(modes[0])))):
             return np.zeros(T_L.shape, bool), h, n
         for _ in range(3):
-            near = np.abs(w0)[None] < _SPLIT_REACH * _SPLIT_SIGMA * h[:, None]
-            d_near = np.min(np.where(near, np.abs(w0.imag)[None], np.inf), axis=1)
-            h = np.minimum(h, lattice_spacing(np.minimum(d, d_near), rtol))
+            h = np.minimum(h, lattice_spacing(np.minimum(d, _uncorrected_strip(w0, h)), rtol))
     cut = lattice_cutoff(np.asarray(mu_L, float) - np.asarray(mu_R, float), T_L, T_ph, rtol)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         count = np.where(ok & (h > 0), np.ceil(cut / h), np.inf)
     nodes = count + sum(_SPLIT_NODES)
-    ok &= (nodes <= _MAX_NODES) & (nodes < _ADAPTIVE_NODES_PER_PANEL * np.maximum(n_panels, 1))
+    cost = nodes + _RESIDUE_NODES * numeric.K
+    ok &= (nodes <= _MAX_NODES) & (cost < _ADAPTIVE_NODES_PER_PANEL * np.maximum(n_panels, 1))
     n = np.where(ok, count, 0).astype(np.int64)
     return ok, h, n
+
+
+def _uncorrected_strip(w0, h):
+    """Per spacing ``h`` (n,): the nearest distance to the axis of the pinch poles that
+    stay uncorrected (within the split's reach ``15 h`` of the origin), inf if none; by
+    distinct spacing, without an (n, P) array."""
+    out = np.full(np.shape(h), np.inf)
+    radius = np.abs(w0)
+    dist = np.abs(w0.imag)
+    for value in np.unique(h):
+        near = radius < _SPLIT_REACH * _SPLIT_SIGMA * value
+        if near.any():
+            out[h == value] = float(np.min(dist[near]))
+    return out
 
 
 def lattice_correction(poles, h, offset=0.0):
@@ -510,12 +546,13 @@ def _currents(axis, split, magnitude=False):
 
 
 def lattice_currents(f, numeric, expansion, points, mu_L, mu_R, T_e, T_ph, h, n, rtol,
-                     energy_ref, skip=()):
+                     energy_ref, skip=(), pinch=None):
     """Eq. (8) at the chunk points ``points`` by the pole-corrected trapezoidal rule.
 
     ``f(w, owner)`` is the chunk's integrand (:func:`.currents._integrand_factory`,
     ``owner`` an index into the chunk's arrays ``mu_L`` ... ``T_ph``), ``h`` and ``n``
-    the spacing and last node index of each point (:func:`lattice_eligible`).
+    the spacing and last node index of each point (:func:`lattice_eligible`, with the
+    same ``pinch``: the :class:`PinchPoles` corrected, or None for none).
     Returns ``(values, errors, done)``: (m, 6) in the layout of the adaptive route
     (``[J_LL, J_RR, J_RL, J_LR, I_RL, I_LR]``, particle flows times ``energy_ref``),
     the absolute error estimates (m,) and whether each point reached ``rtol`` (the
@@ -527,8 +564,6 @@ def lattice_currents(f, numeric, expansion, points, mu_L, mu_R, T_e, T_ph, h, n,
     errors = np.zeros(m)
     done = np.zeros(m, bool)
     poles, rho = mode_poles(numeric)
-    pinch = PinchPoles(numeric, expansion, float(np.max(strip_halfwidth(
-        expansion, T_e[points], T_ph[points], pairs=False)))) if m else None
     h = np.asarray(h, float).copy()
     n = np.asarray(n, np.int64).copy()
     todo = np.arange(m)
@@ -616,9 +651,7 @@ def _lattice_round(f, expansion, owners, mu_L, mu_R, T_e, T_ph, h, n, rtol, ener
     # the strip of each point: without the corrected pinch poles, with the uncorrected ones
     d = strip_halfwidth(expansion, T_e[owners], T_ph[owners], pairs=pinch is None)
     if pinch is not None and pinch.locations.size:
-        near = np.abs(pinch.locations)[None] < _SPLIT_REACH * sigma[:, None]
-        d = np.minimum(d, np.min(np.where(near, np.abs(pinch.locations.imag)[None], np.inf),
-                                 axis=1))
+        d = np.minimum(d, _uncorrected_strip(pinch.locations, h))
     ax_res = _axis_residues(located, np.concatenate(raw, axis=1), sigma, d)  # (m, P, 6)
     ax_size = _axis_residues(located, np.concatenate(raw_size, axis=1), sigma, d,
                              magnitude=True)
