@@ -15,40 +15,43 @@ channels are integrals over the whole axis,
 
 and on the whole axis the trapezoidal rule ``h sum_j g(j h)`` converges
 geometrically, with error ``~ exp(-2 pi d / h)`` for ``g`` analytic in the strip
-``|Im w| < d``.  Two kinds of singularity limit the strip:
+``|Im w| < d``.  Poles near the axis are taken out exactly: a simple pole ``w_p``
+with residue ``r`` adds ``r [h sum_j 1/(j h - w_p) - int dw/(w - w_p)] = -pi r
+[cot(pi w_p/h) + i sgn(Im w_p)]`` to the rule (:func:`lattice_correction`).  Two
+kinds are corrected:
 
-* the mode Lorentzians: ``R_k`` has four simple poles ``w_p = +-W'_k +- i g_k/2``
-  at distance ``g_k/2`` (0.025 for the paper's modes); their contribution to the
-  rule's error is known exactly, ``Res_p [h sum_j 1/(j h - w_p) - int dw/(w - w_p)]
-  = -pi Res_p [cot(pi w_p/h) + i sgn(Im w_p)]``, with ``Res_p = rho_p F(w_p)`` from
-  the closed form of the EHP spectra continued to complex ``w``
-  (:func:`pole_residues`; the digamma closed form is meromorphic in ``w``), so it is
-  subtracted (:func:`lattice_correction`);
-* what remains (:func:`strip_halfwidth`): the pinches of the pole pairs of the
-  spectral functions, ``w = p - q`` at distance ``|Im p| + |Im q|`` (the level
-  widths), of a Fermi pole with a level, ``pi T_e + |Im z|``, and the Bose poles,
-  ``2 pi T_e`` and ``2 pi T_ph``.
+* the mode Lorentzians: ``R_k`` has four simple poles ``+-W'_k +- i g_k/2`` at
+  distance ``g_k/2`` (0.025 for the paper's modes), residue ``rho_p F(w_p)`` with
+  ``F`` the digamma closed form of the EHP spectra continued to complex ``w``
+  (:func:`mode_residues`, :func:`pole_residues`);
+* the pair pinches of the spectra, ``w0 = p - q`` for poles of opposite families, at
+  distance ``|Im p| + |Im q|`` (the level widths), residue a difference of Fermi
+  functions (:class:`PinchPoles`); narrow levels then cost nothing.
+
+What remains (:func:`strip_halfwidth`): the digamma poles where a Fermi pole meets a
+level, ``pi T_e + |Im z|``, and the Bose poles, ``2 pi T_e`` and ``2 pi T_ph``; and a
+pinch pole within the split's reach of the origin, which stays uncorrected.
 
 The channel split of the inter-electrode flows, ``J_LR - J_RL = 2 int_0^inf o``
 with the odd part ``o = (term_LR - term_RL)/2`` (and ``I_LR + I_RL`` likewise), is
 a half-axis integral; it is split by the smooth step ``S = (1 + erf(w/sigma))/2``
 (entire) into ``int o S`` over the axis (the same lattice, weights
-``erf(j h/sigma)``, pole-corrected with ``S(w_p)``) and
-``int_0^inf o erfc(w/sigma)``, which lives within a few ``sigma`` of 0 and is
-taken by a Gauss rule for the weight ``erfc`` (:func:`gauss_erfc`).  ``sigma =
-2.5 h`` keeps the growth of ``erf`` in the strip, ``exp(d^2/sigma^2)``, below
-``e^3``.
+``erf(j h/sigma)``, pole-corrected with ``S(w_p)`` within ``pi sigma^2 / h`` of the
+axis) and ``int_0^inf o erfc(w/sigma)``, which lives within ``6 sigma`` of 0 and is
+taken by a Gauss rule for the weight ``erfc`` (:func:`gauss_erfc`; no pole may lie
+there: the mode poles cap ``h`` at ``|w_p| / 15``).  ``sigma = 2.5 h``.
 
 Error estimate: the rule on the lattice ``2h`` (its even nodes, and its odd nodes: two
-independent coarse rules) misses by ``e_2h ~ C exp(-pi d/h)``, the square root (in
-relative terms) of the error of the rule on ``h``, so ``e_h ~ e_2h^2 / scale``
-(mpmath's tanh-sinh estimate rests on the same law); the estimate is ``100`` times
-that, plus the tail beyond the last node, the round-off of the sums and the
-difference of the 12- and 6-point erfc rules.  The spacing is chosen from ``d`` so
-that the estimate is ``~1e-2`` of ``rtol``; a point whose estimate misses ``rtol``
-is redone at half the spacing (twice at most), and a point that still misses it,
-or that the lattice would need too many nodes for (narrow levels: a Lifshitz tail,
-``T -> 0``), goes to the adaptive rule (:func:`lattice_eligible`).
+independent coarse rules) misses by ``e_2h``; with the singularities beyond the strip
+at distance ``>= d``, the rule on ``h`` misses by ``e_2h exp(-pi d/h)``; the estimate
+is 10 times that, plus the tail beyond the last node, the difference of the 14- and
+10-point erfc rules, the closed forms' accuracy at the nodes (``1e-12`` of the terms)
+and the round-off of the sums and of the corrections.  The spacing is chosen from
+``d`` so that the estimate is well below ``rtol``; a point whose estimate misses
+``rtol`` is redone at half the spacing (twice at most), and a point that still misses
+it, or that the lattice would serve at more cost than the adaptive rule (a low mode
+caps the spacing; a pinch pole near the origin thins the strip; ``T_L != T_R``,
+``T_ph = 0``), goes to the adaptive rule (:func:`lattice_eligible`).
 """
 
 from __future__ import annotations
