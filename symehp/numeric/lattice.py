@@ -2,14 +2,15 @@
 
 At equal electrode temperatures ``T_e > 0``, ``T_ph > 0`` and with wide-band leads,
 every integrand of Eq. (8) is the restriction to ``w >= 0`` of a function that is
-analytic on the whole real axis:
+analytic on the whole real axis::
 
     term_ab(w) = sum_k R_k(w) Lambda^ab_kk(w) [n_B(w - mu_ab, T_e) - n_B(w, T_ph)] / 2pi,
-    flow_ab(w) = term_ab(w) / w,          R_k(w) = w A_ph,kk(w) = 2 g_k w^2 / |w^2 - W_k^2 + i g_k w|^2,
+    flow_ab(w) = term_ab(w) / w,
+    R_k(w) = w A_ph,kk(w) = 2 g_k w^2 / ((w^2 - W_k^2)^2 + g_k^2 w^2),
 
 and ``Lambda^ab(-w) = -Lambda^ba(w)``, ``n_B(-x) = -1 - n_B(x)`` give
 ``term_ab(-w) = term_ba(w)`` and ``flow_ab(-w) = -flow_ba(w)``.  So the sums over
-channels are integrals over the whole axis,
+channels are integrals over the whole axis::
 
     J_aa = (1/2) int term_aa,   J_LR + J_RL = int term_LR,   I = I_LR - I_RL = int flow_LR,
 
