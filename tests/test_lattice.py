@@ -13,6 +13,7 @@ from symehp.numeric import currents, lattice
 from symehp.numeric._args import numeric_model
 from symehp.numeric.fermi_integrals import phi
 from symehp.numeric.poles import pole_expansion
+from symehp.numeric.stats import bose_difference
 
 from _shared import random_junction
 
@@ -371,7 +372,7 @@ def test_bose_difference_far_below_zero_keeps_its_digits():
     values near -1, keeps only ``eps / exp(x/T1)`` of it (4e-9 here)."""
     import mpmath as mp
     x = np.array([-0.48 - 0.0019j, -0.3 + 0.01j, 0.2 - 0.05j])
-    got = lattice._bose_difference(x, 0.0265, x, 0.012)
+    got = bose_difference(x, 0.0265, x, 0.012)
     with mp.workdps(40):
         for xi, gi in zip(x, got):
             z = mp.mpc(complex(xi))
@@ -423,3 +424,23 @@ def test_channel_split_with_a_low_mode_and_broad_levels(spy, monkeypatch):
                       <= res.error_J + ref.error_J), c
         assert np.all(np.abs(res.I_by_channel[c] - ref.I_by_channel[c])
                       <= 1e-10 * np.abs(ref.I)), c
+
+
+def test_complex_fermi_and_bose_factors():
+    """On the real axis they are ``stats.fermi`` and ``stats.bose``; off it, the 30-digit
+    values; far above and below, their limits without overflow."""
+    import mpmath as mp
+    from symehp.numeric import stats
+    x = np.array([-0.7, -0.01, 0.03, 0.4])
+    assert np.allclose(stats.fermi_complex(x, 0.05).real, stats.fermi(x, 0.05), rtol=1e-14)
+    assert np.allclose(stats.bose_complex(x, 0.05).real, stats.bose(x, 0.05), rtol=1e-14)
+    z = np.array([0.3 - 0.1j, -0.2 + 0.05j, 0.01 + 0.2j])
+    with mp.workdps(30):
+        for zi, f, b in zip(z, stats.fermi_complex(z, 0.07), stats.bose_complex(z, 0.07)):
+            u = mp.mpc(complex(zi)) / mp.mpf(0.07)
+            assert abs(f - complex(1 / (mp.exp(u) + 1))) <= 1e-14 * abs(f)
+            assert abs(b - complex(1 / mp.expm1(u))) <= 1e-14 * abs(b)
+    far = np.array([80.0 + 1j, -80.0 + 1j])
+    with np.errstate(all="raise"):
+        assert np.array_equal(stats.fermi_complex(far, 0.05), [0, 1])
+        assert np.array_equal(stats.bose_complex(far, 0.05), [0, -1])

@@ -65,13 +65,14 @@ from scipy.special import erf, erfc
 
 from ..ehp import CHANNELS
 from .fermi_integrals import mixed_difference
+from .stats import bose_difference, fermi_complex
 
 __all__ = ["strip_halfwidth", "mode_poles", "lattice_spacing", "lattice_eligible",
            "lattice_correction", "gauss_erfc", "pole_residues", "mode_residues",
            "PinchPoles", "lattice_currents"]
 
 _TWO_PI = 2 * np.pi
-#: extra e-folds of the spacing beyond ln(1/rtol) (the spacing is ~2 pi d / 29 at the
+#: extra e-folds of the spacing beyond ln(1/rtol) (the spacing is ~2 pi d / 33 at the
 #: default rtol): the estimate 10 e_2h exp(-pi d/h) then meets rtol where the coarse rule
 #: misses by up to ~3e-5 of the currents (small bias, where they cancel)
 _EXTRA_EFOLDS = 10.0
@@ -97,9 +98,9 @@ _ROUNDOFF = 200 * np.finfo(float).eps
 #: frequencies, equal-width resonances; measured up to 8e-13 of Lambda at w -> 0)
 _NODE_ACCURACY = 1e-12
 #: the lattice is used only where it has fewer nodes than the adaptive rule would, taken
-#: as this many per panel of its breakpoints (the 27 of its finer Fejer rule: at rtol
-#: 1e-10 nearly every panel reaches it; the paper's two-level model takes ~370 nodes on
-#: ~14 panels)
+#: as this many per panel of its breakpoints (the 27 of its finer Fejer rule: measured,
+#: the paper's two-level model takes 328-490 nodes on its 8 least panels, chains of
+#: N = 16-32 19-42 per panel)
 _ADAPTIVE_NODES_PER_PANEL = 27
 #: ... and never with more nodes than this per point
 _MAX_NODES = 20_000
@@ -124,7 +125,7 @@ def strip_halfwidth(expansion, T_e, T_ph, pairs=True):
 
     ``min(|Im p| + |Im q| over the pole pairs p, q of opposite families that carry
     weight, pi T_e + min |Im z|, 2 pi T_e, 2 pi T_ph)``; ``pairs=False``: without the
-    pair pinches (when they are corrected as poles, :func:`pinch_poles`).
+    pair pinches (when they are corrected as poles, :class:`PinchPoles`).
     """
     T_e = np.asarray(T_e, float)
     T_ph = np.asarray(T_ph, float)
@@ -210,9 +211,9 @@ class PinchPoles:
                 continue
             mu_a, mu_b = mus[ch.alpha][:, None], mus[ch.beta][:, None]
             with np.errstate(over="ignore", under="ignore"):
-                fermi = _fermi_complex(self.z[ip][None] - mu_a, te) \
-                    - _fermi_complex(self.z[iq][None] - mu_b, te)
-                bose = _bose_difference(w0[None] - (mu_a - mu_b), te,
+                fermi = fermi_complex(self.z[ip][None] - mu_a, te) \
+                    - fermi_complex(self.z[iq][None] - mu_b, te)
+                bose = bose_difference(w0[None] - (mu_a - mu_b), te,
                                         np.broadcast_to(w0[None], fermi.shape), tph)
             r = 1j * s_p * weight * fermi * bose / _TWO_PI
             out[:, sl, c] = r
@@ -362,47 +363,6 @@ def gauss_erfc(n):
     return nodes, wt.sum() * vectors[0] ** 2
 
 
-def _fermi_complex(x, T):
-    """``1/(exp(x/T) + 1)`` of complex ``x``: 0 and 1 far above and below (no overflow)."""
-    u = np.asarray(x / T, complex)
-    out = np.empty(u.shape, dtype=complex)
-    big = u.real > 700
-    small = u.real < -700
-    mid = ~(big | small)
-    out[big] = 0.0
-    out[small] = 1.0
-    out[mid] = 1.0 / (np.exp(u[mid]) + 1.0)
-    return out
-
-
-def _bose_difference(x, T1, y, T2):
-    """``n_B(x, T1) - n_B(y, T2)`` of complex ``x``, ``y`` without the cancellation of two
-    values near -1: where both real parts are negative it is ``n_B(-y, T2) - n_B(-x, T1)``
-    (``n_B(-u) = -1 - n_B(u)``; e.g. ``x = y`` at ``T1 != T2`` far below 0, where the
-    difference is ``~exp(x/T1)`` and the direct form keeps only ``eps/exp(x/T1)`` of it)."""
-    x, y = np.broadcast_arrays(np.asarray(x, complex), np.asarray(y, complex))
-    T1, T2 = np.broadcast_to(T1, x.shape), np.broadcast_to(T2, x.shape)
-    flip = (x.real < 0) & (y.real < 0)
-    with np.errstate(over="ignore", under="ignore"):
-        out = _bose_complex(x, T1) - _bose_complex(y, T2)
-        if flip.any():
-            out[flip] = _bose_complex(-y[flip], T2[flip]) - _bose_complex(-x[flip], T1[flip])
-    return out
-
-
-def _bose_complex(x, T):
-    """``1/(exp(x/T) - 1)`` of complex ``x``: 0 and -1 far above and below (no overflow)."""
-    u = x / T
-    out = np.empty(u.shape, dtype=complex)
-    big = u.real > 700
-    small = u.real < -700
-    mid = ~(big | small)
-    out[big] = 0.0
-    out[small] = -1.0
-    out[mid] = 1.0 / np.expm1(u[mid])
-    return out
-
-
 def mode_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip=()):
     """:func:`pole_residues` at the poles of :func:`mode_poles`, (n, K, 4, 6), and their
     round-off scales (``gross=True``): computed at the two lower ones; the integrands
@@ -455,7 +415,7 @@ def pole_residues(expansion, poles, rho, mu_L, mu_R, T_e, T_ph, energy_ref, skip
             terms = weights[None, :, None] * x
             s_k = np.sum(terms, axis=(-2, -1))
             lam = -(d / _TWO_PI) * s_k
-            f = lam * _bose_difference(d, te[:, None, None], np.broadcast_to(w, d.shape),
+            f = lam * bose_difference(d, te[:, None, None], np.broadcast_to(w, d.shape),
                                        tph[:, None, None])
             f /= _TWO_PI
             out[sl, :, :, c] = rho[None] * f
