@@ -142,6 +142,13 @@ class Lead:
         x = self._shifted(E, mu)
         return self._sigma0(x)
 
+    def subtract_sigma(self, out, E, mu=0.0):
+        """``out -= Sigma^r(E)`` in place, ``out`` of shape ``(E.size, N, N)`` (complex), for
+        a 1-d array ``E``: how :class:`~symehp.numeric.transmission.Electrodes` builds
+        ``E - H - Sigma`` without an (E.size, N, N) temporary per lead where the lead
+        touches few orbitals."""
+        out -= self.sigma(E, mu)
+
     def gamma(self, E, mu=0.0):
         """Broadening ``Gamma(E) = i (Sigma^r - Sigma^r^dagger)``: ``E.shape + (N, N)``,
         Hermitian and positive semi-definite (energy units)."""
@@ -391,6 +398,14 @@ class Chain(Lead):
 
     def _sigma0(self, x):
         return self._g0(x)[..., None, None] * self._outer
+
+    def subtract_sigma(self, out, E, mu=0.0):
+        # Sigma = g_s(E) v v^dagger is zero outside the orbitals v touches: update that block
+        touched = np.flatnonzero(self.coupling)
+        if touched.size:
+            g = self._g0(self._shifted(E, mu))
+            rows, cols = touched[:, None], touched[None, :]
+            out[:, rows, cols] -= g[:, None, None] * self._outer[rows, cols]
 
     def _gamma0(self, x):
         return (-2.0 * self._g0(x).imag)[..., None, None] * self._outer

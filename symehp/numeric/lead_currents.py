@@ -30,6 +30,7 @@ from numpy.typing import ArrayLike
 
 from ._args import check_rtol, numeric_model, operating_point
 from .currents import mode_spectral_diagonal
+from .lead_grid import grid_currents, grid_plan
 from .lead_panels import MappedPanels
 from .lead_spectra import LeadSpectra, _TAIL
 from .quadrature import graded_points, integrate_panels
@@ -180,6 +181,16 @@ def _bias_point(numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol, spectra=None, route=N
     live = [ch for ch in CHANNELS if not (ch.alpha == ch.beta and temps[ch.alpha] == T_ph)]
     if not live:
         return np.zeros(6), 0.0
+    if route in (None, "grid"):
+        # one uniform energy lattice for every frequency (.lead_grid), where it serves
+        plan = grid_plan(spectra, numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol)
+        if plan is not None:
+            values, error, ok = grid_currents(spectra, numeric, plan, mu_L, mu_R, T_L, T_R,
+                                              T_ph, rtol, energy_ref,
+                                              {ch.name for ch in live})
+            if ok:
+                return values, error
+        route = None
     route = ROUTE if route is None else route
     sups = [spectra.electrodes.support(s) for s in "LR"]
     if not all(np.isfinite(x) for sup in sups for x in sup):
@@ -279,8 +290,8 @@ def lead_transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
     channel, relative to its own current or 1e-3 of the largest.
     """
     numeric = numeric_model(model, energy_dependent_leads=True)
-    if route not in (None, "mapped", "adaptive"):
-        raise ParameterError(f"route must be 'mapped' or 'adaptive', got {route!r}")
+    if route not in (None, "grid", "mapped", "adaptive"):
+        raise ParameterError(f"route must be 'grid', 'mapped' or 'adaptive', got {route!r}")
     if rtol is None:
         rtol = RTOL
     check_rtol(rtol, 1e-12)

@@ -77,7 +77,12 @@ class Electrodes:
         return out
 
     def _solve(self, E, rhs):
-        mat = E[:, None, None] * self._eye - self.H - self.sigma(E)
+        n = self.H.shape[0]
+        mat = np.empty((E.size, n, n), dtype=complex)
+        mat[...] = -self.H
+        mat.reshape(E.size, n * n)[:, ::n + 1] += E[:, None]
+        for side, lead in self.leads.items():
+            lead.subtract_sigma(mat, E, self.mu[side])
         b = np.broadcast_to(rhs, (E.size,) + rhs.shape)
         try:
             return np.linalg.solve(mat, b)
