@@ -64,56 +64,98 @@ _HUGE = 1e15
 #: coefficients c_k of psi(1/2 + v) ~ log v + sum_k c_k v^(-2k), c_k = (1 - 2^(1-2k)) B_2k / (2k)
 _PSI_SERIES = (1 / 24, -7 / 960, 31 / 8064, -127 / 30720, 511 / 67584,
                -1414477 / 67092480, 8191 / 98304, -118518239 / 267386880)
-#: psi(1/2 + v) for |v| below this is shifted by the recurrence to v + _PSI_SHIFT; at
-#: |v| >= _PSI_SHIFT - 1/2 the 8-term series is exact to 1e-17 (next term 3.05 |v|^-18)
+#: psi(1/2 + v) is shifted by the recurrence to v + _PSI_SHIFT (the compiled kernel for
+#: |v| below this, :func:`psi_half` everywhere); at |v| >= _PSI_SHIFT - 1/2 the 8-term
+#: series is exact to 1e-17 (next term 3.05 |v|^-18)
 _PSI_SHIFT = 10
+
+
+#: psi_half evaluates its arguments in pieces of this many elements: its ~10 temporaries
+#: of a piece (16 bytes per element) then stay in the CPU cache (measured on the 16384
+#: arguments of one block of Eq. (8)'s nodes: 0.85 ms in pieces of 4096, 1.15 ms whole)
+_PSI_PIECE = 4096
+#: the pair products ``(u + k)(u + 9 - k) = s + k (9 - k)``, ``s = u (u + 9)``, k = 1..4,
+#: of the recurrence's ten terms (k = 0 is ``s`` itself; a shift of _PSI_SHIFT = 10)
+_PSI_PAIRS = (8.0, 14.0, 18.0, 20.0)
+
+
+def _log(v):
+    """Principal complex logarithm as ``log|v|^2 / 2 + i arg v`` (real log and arctan2):
+    NumPy's complex log is ~3.5 times slower; equal to it within 1 ulp of ``log|v|``
+    (for ``1e-150 < |v| < 1e150``, as everywhere here)."""
+    out = np.empty(v.shape, dtype=complex)
+    re, im = v.real, v.imag
+    out.real = 0.5 * np.log(re * re + im * im)
+    out.imag = np.arctan2(im, re)
+    return out
 
 
 def _psi_asymptotic(v):
     """``psi(1/2 + v)`` by its asymptotic series; accurate to 1e-17 for ``|v| >= 9.5``, Re v > 0."""
     r2 = 1.0 / (v * v)
-    acc = _PSI_SERIES[-1]
+    acc = _PSI_SERIES[-1] * r2
     for c in _PSI_SERIES[-2::-1]:             # Horner in 1/v^2
-        acc = acc * r2 + c
-    return np.log(v) + acc * r2
+        acc += c
+        acc = acc * r2
+    acc += _log(v)
+    return acc
+
+
+def _psi_recurrence(v):
+    """``psi(1/2 + v)`` for one piece (1-d): ``psi(u + 10) - sum_{m<10} 1/(u + m)``, ``u =
+    1/2 + v``, by the series at ``v + 10`` (``|v + 10| >= 9.5`` for ``Re v > -1/2``).
+
+    The ten terms pair up, ``1/(u + k) + 1/(u + 9 - k) = (2u + 9)/(s + k(9 - k))``,
+    ``s = u (u + 9)``, and the five fractions are summed as the logarithmic derivative
+    ``P'(s)/P(s)`` of ``P(s) = s (s + 8)(s + 14)(s + 18)(s + 20)`` (two products per
+    factor, one division in all): 20 array operations instead of 36.  Every factor is a
+    product ``(u + k)(u + 9 - k)`` of terms with ``Re >= 1/4``: no cancellation.
+    (Complex products are never taken in place: NumPy's in-place complex multiply gives
+    other bits in its vector lanes than at the end of an array, and a point's result must
+    not depend on its position.)
+    """
+    u = v + 0.5
+    s = u * (u + 9.0)
+    q = s
+    dq = np.ones_like(s)
+    for c in _PSI_PAIRS:
+        t = s + c
+        dq = dq * t
+        dq += q
+        q = q * t
+    u *= 2.0
+    u += 9.0
+    dq = dq * u / q                           # sum_{m<10} 1/(u + m)
+    out = _psi_asymptotic(v + float(_PSI_SHIFT))
+    out -= dq
+    return out
 
 
 def psi_half(v):
     """Digamma ``psi(1/2 + v)`` of complex ``v`` with ``Re(1/2 + v) > 0``, vectorized.
 
-    Small ``|v|`` is shifted by the recurrence
-    ``psi(u) = psi(u + n) - sum_{m<n} 1/(u + m)``, with the sum taken as the
-    logarithmic derivative ``Q'(u)/Q(u)`` of ``Q(u) = u (u+1) ... (u+n-1)``
-    (two products per step, one division in all); then the asymptotic series.
-    About three times faster than :func:`scipy.special.psi` and at least as
-    accurate (absolute error ~1e-15).  Arguments with ``Re(1/2 + v) <= 1/4``
-    (never used by the closed forms) go to SciPy.
+    Every argument is shifted by the recurrence ``psi(u) = psi(u + 10) - sum_{m<10}
+    1/(u + m)`` (:func:`_psi_recurrence`; harmless where ``|v|`` is already large: no
+    masks, no gathers), then the asymptotic series, in cache-sized pieces
+    (``_PSI_PIECE``).  About five times faster than :func:`scipy.special.psi` and at
+    least as accurate (absolute error ~1e-15).  Arguments with ``Re(1/2 + v) <= 1/4``
+    (never used by the closed forms) go to SciPy, those beyond ``|v| = 1e15`` (where the
+    recurrence's products would overflow) to the series alone.
     """
     v = np.asarray(v, dtype=complex)
-    out = np.empty(v.shape, dtype=complex)
-    small = np.abs(v) < _PSI_SHIFT
-    left = (0.5 + v.real) <= 0.25
+    flat = v.ravel()
+    out = np.empty(flat.shape, dtype=complex)
+    with np.errstate(over="ignore", invalid="ignore"):     # |v| > 1e15: replaced below
+        for start in range(0, flat.size, _PSI_PIECE):
+            out[start:start + _PSI_PIECE] = _psi_recurrence(flat[start:start + _PSI_PIECE])
+    left = (0.5 + flat.real) <= 0.25
     if left.any():
-        out[left] = psi(0.5 + v[left])
-        small &= ~left
-    large = ~(small | left)
-    if small.all():
-        vs = v
-    else:
-        vs = v[small]
-        if large.any():
-            out[large] = _psi_asymptotic(v[large])
-    u = 0.5 + vs
-    q, dq = u, np.ones_like(u)
-    for m in range(1, _PSI_SHIFT):
-        um = u + m
-        dq = dq * um + q                          # product rule: (Q (u + m))' = Q' (u + m) + Q
-        q = q * um
-    val = _psi_asymptotic(vs + _PSI_SHIFT) - dq / q
-    if small.all():
-        return val
-    out[small] = val
-    return out
+        out[left] = psi(0.5 + flat[left])
+    with np.errstate(invalid="ignore"):
+        huge = ~(np.abs(flat) <= _HUGE) & ~left
+    if huge.any():
+        out[huge] = _psi_asymptotic(flat[huge])
+    return out.reshape(v.shape)
 
 
 def phi_lower(x, tau):
