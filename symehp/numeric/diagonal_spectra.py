@@ -191,6 +191,12 @@ def _kernels(backend):
 
 #: nodes per vectorized block at most: small models keep their temporaries in the CPU cache
 _BLOCK = 2048
+#: ... except the smallest models (N < 4), whose blocks may hold up to this many pole pairs
+#: (nodes x N x N) when that is more: each block costs ~0.5 ms of fixed NumPy work (its
+#: ~100 array operations, the Taylor batches), which 2048 nodes of the two-level model
+#: (N = 2) do not amortize (its 1000-point sweep of benchmarks/bench_eq8.py: 161 ms in
+#: blocks of 2048 nodes, 146 ms of 6144, 144 ms of 8192, 159 ms of 16384)
+_BLOCK_PAIRS = 32768
 #: ... and the memory budget of one block's temporaries: a block holds about this many
 #: (N x P pair-value) arrays of complex numbers per node (pair values, their differences,
 #: Taylor corrections, absolute values), so large models take fewer nodes per block
@@ -220,7 +226,7 @@ def block_size(model, engine="numpy"):
     else:
         temporaries, budget = _COMPILED_TEMPORARIES, _COMPILED_BLOCK_BYTES
     per_node = temporaries * 16 * max(1, model.N * model.poles.size)
-    return int(np.clip(budget // per_node, 1, _BLOCK))
+    return int(np.clip(budget // per_node, 1, max(_BLOCK, _BLOCK_PAIRS // max(1, model.N**2))))
 
 
 def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None, ignore=None):
@@ -501,6 +507,9 @@ def _sums_in_blocks(model, data, w, owner, part):
     """:func:`_block_sums` over blocks of nodes within the memory budget."""
     kernels = getattr(data, "kernels", None)
     size = block_size(model, "numpy" if kernels is None else "numba")
+    # blocks of equal size (no short last block to pay the fixed cost for few nodes)
+    blocks = max(1, -(-w.size // size))
+    size = max(1, -(-w.size // blocks))
     work = _Workspace(model, min(size, max(w.size, 1)), part) if kernels is not None else None
     parts = [_block_sums(model, data, w[i:i + size], owner[i:i + size], work, part)
              for i in range(0, max(w.size, 1), size)]
