@@ -64,9 +64,9 @@ _HUGE = 1e15
 #: coefficients c_k of psi(1/2 + v) ~ log v + sum_k c_k v^(-2k), c_k = (1 - 2^(1-2k)) B_2k / (2k)
 _PSI_SERIES = (1 / 24, -7 / 960, 31 / 8064, -127 / 30720, 511 / 67584,
                -1414477 / 67092480, 8191 / 98304, -118518239 / 267386880)
-#: psi(1/2 + v) is shifted by the recurrence to v + _PSI_SHIFT (the compiled kernel for
-#: |v| below this, :func:`psi_half` everywhere); at |v| >= _PSI_SHIFT - 1/2 the 8-term
-#: series is exact to 1e-17 (next term 3.05 |v|^-18)
+#: psi(1/2 + v) is shifted by the recurrence to v + _PSI_SHIFT (every argument, in both
+#: engines); at |v| >= _PSI_SHIFT - 1/2 the 8-term series is exact to 1e-17 (next term
+#: 3.05 |v|^-18)
 _PSI_SHIFT = 10
 
 
