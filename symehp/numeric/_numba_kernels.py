@@ -46,15 +46,8 @@ _HALF_PI = 0.5 * math.pi
 
 
 @njit(cache=True)
-def _reciprocal(z):
-    """``1/z`` as ``conj(z)/|z|^2`` (one real division; ``|z| >= 1e-150`` here)."""
-    d = 1.0 / (z.real * z.real + z.imag * z.imag)
-    return complex(z.real * d, -z.imag * d)
-
-
-@njit(cache=True)
 def _psi_asymptotic(v):
-    r2 = _reciprocal(v * v)
+    r2 = 1.0 / (v * v)
     acc = _C[-1] + 0j
     for k in range(_C.size - 2, -1, -1):      # Horner in 1/v^2, as the NumPy twin
         acc = acc * r2 + _C[k]
@@ -78,7 +71,7 @@ def psi_half(v):
         t = s + _PAIRS[k]
         dq = dq * t + q
         q = q * t
-    return _psi_asymptotic(v + _PSI_SHIFT) - dq * (2.0 * u + 9.0) * _reciprocal(q)
+    return _psi_asymptotic(v + _PSI_SHIFT) - dq * (2.0 * u + 9.0) / q
 
 
 @njit(cache=True)
