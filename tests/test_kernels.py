@@ -572,6 +572,29 @@ def test_psi_half_over_several_pieces_against_scipy():
         assert got[i] == psi_half(v[i:i + 1])[0], i
 
 
+def test_phi_lower_from_real_parts():
+    """``phi_lower_parts(Re x, Im x, tau)`` (the inner loop's form) is ``phi_lower(x, tau)``
+    against mpmath, broadcasting the parts and tau, and with its logarithmic limit
+    beyond ``|x / tau| = 1e15``."""
+    from symehp.numeric.fermi_integrals import phi_lower, phi_lower_parts
+    rng = np.random.default_rng(9)
+    re = rng.uniform(-3.0, 3.0, (2, 1, 50, 1)) + np.zeros((1, 2, 1, 3))
+    im = -rng.uniform(0.0, 0.5, 3)
+    tau = 2 * np.pi * rng.uniform(1e-3, 0.2, (50, 1))
+    got = phi_lower_parts(re, im, tau)
+    assert got.shape == (2, 2, 50, 3)
+    x = re + 1j * im
+    assert np.max(np.abs(got - phi_lower(x, tau))) < 4e-15 * np.max(np.abs(got))
+    for idx in [(0, 0, 0, 0), (1, 1, 49, 2), (0, 1, 17, 1)]:
+        with mp.workdps(30):
+            v = 1j * _mpc(x[idx]) / mp.mpf(float(tau[idx[2], 0]))
+            ref = mp.digamma(mp.mpf(1) / 2 + v) - 0.5j * mp.pi
+        assert abs(_mpc(got[idx]) - ref) <= 4e-15 * max(1.0, abs(ref))
+    far = phi_lower_parts(np.array([3e14, 0.3]), np.array([-1.0, -0.1]), 1e-3)
+    assert abs(far[0] - (np.log(1j * (3e14 - 1j)) - np.log(1e-3) - 0.5j * np.pi)) < 1e-13
+    assert far[1] == phi_lower(np.array([0.3 - 0.1j]), 1e-3)[0]
+
+
 def test_log_by_parts_is_the_principal_log():
     """The digamma's ``log v`` as ``log|v|^2 / 2 + i arg v``: NumPy's complex log to 1 ulp
     of ``log|v|``, on every quadrant and at the magnitudes the series meets."""

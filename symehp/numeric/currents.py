@@ -171,6 +171,12 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
                                  fast_point)
         values = spectra(flat_w, node_owner, weight)
         for ch in CHANNELS:
+            if ch.name in zero:
+                # in balance at every point: its spectra were set to 0 (spectra), so are
+                # its terms (the same bits as computing them)
+                out.append(np.zeros(flat_w.shape))
+                size.append(np.zeros(flat_w.shape))
+                continue
             dos_k, em_k, _ = values[ch.name]
             emit = np.sum(em_k * a_ph, axis=-1)            # Tr[Pi^< A_ph]
             absorb_w = np.sum(dos_k * a_ph, axis=-1)       # Tr[Lambda A_ph]

@@ -50,8 +50,8 @@ import numpy as np
 
 from ..ehp import CHANNELS
 from .results import CHANNEL_FLOOR
-from .fermi_integrals import (CLOSE, parallelogram_mean, phi_lower, segment_mean,
-                              singularity_distance)
+from .fermi_integrals import (CLOSE, parallelogram_mean, phi_lower, phi_lower_parts,
+                              segment_mean, singularity_distance)
 
 _phi_lower = phi_lower           # its former name here
 
@@ -558,9 +558,10 @@ def _block_sums(model, data, w, owner, work=None, part=ALL):
         shifted = kernels.shifted_phis(model.lower, w, mu, T)
         inv_h = None                                         # fused into pair_matrix
     else:
+        # (z_j + sigma w) - mu_c by its real part only: the imaginary part is Im z_j's
         sigma = np.array([-1.0, 1.0])[:, None, None, None]
-        shifted = _phi_lower(model.lower + sigma * w[:, None] - mu[None, :, :, None],
-                             2 * np.pi * T[:, None])
+        shifted = phi_lower_parts((model.lower.real + sigma * w[:, None]) - mu[None, :, :, None],
+                                  model.lower.imag, 2 * np.pi * T[:, None])
         n = model.N
         with np.errstate(divide="ignore", invalid="ignore"):  # 1/(p - q - w), every channel
             inv_h = tuple(1.0 / (model.pair_diff[:, fam] - w[:, None, None]) if want else None

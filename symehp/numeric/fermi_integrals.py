@@ -43,7 +43,7 @@ import math
 import numpy as np
 from scipy.special import psi
 
-__all__ = ["phi", "phi_lower", "log1p_complex", "psi_half", "analytic_radius",
+__all__ = ["phi", "phi_lower", "phi_lower_parts", "log1p_complex", "psi_half", "analytic_radius",
            "singularity_distance", "phi_derivatives",
            "segment_mean", "parallelogram_mean", "divided_difference", "mixed_difference"]
 
@@ -164,16 +164,34 @@ def phi_lower(x, tau):
     ``psi(1/2 + i x / tau) - i pi/2``; beyond ``|x/tau| = 1e15`` its
     logarithmic limit ``log(i x) - log(tau)`` (no overflow at tiny T).
     """
-    with np.errstate(over="ignore", invalid="ignore"):
-        v = 1j * x / tau
+    x = np.asarray(x, dtype=complex)
+    return phi_lower_parts(x.real, x.imag, tau)
+
+
+def phi_lower_parts(re_x, im_x, tau):
+    """:func:`phi_lower` at ``x = re_x + i im_x`` given by its (broadcasting) real parts.
+
+    ``v = i x / tau`` is formed from them by two real divisions (``Re v = -im_x / tau``,
+    ``Im v = re_x / tau``, each correctly rounded), without the complex array ``x``: the
+    inner loop of Eq. (8) shifts the poles by real frequencies, and builds only the real
+    parts (:mod:`.diagonal_spectra`).
+    """
+    tau = np.asarray(tau, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        v = np.empty(np.broadcast_shapes(np.shape(re_x), np.shape(im_x), tau.shape),
+                     dtype=complex)
+        v.real = -np.asarray(im_x, float) / tau
+        v.imag = np.asarray(re_x, float) / tau
         huge = ~(np.abs(v) <= _HUGE)
     if huge.any():
         out = np.empty(v.shape, dtype=complex)
-        t = np.broadcast_to(tau, x.shape)
-        out[huge] = np.log(1j * x[huge]) - np.log(t[huge])
+        x = np.broadcast_to(re_x + 1j * np.asarray(im_x, float), v.shape)
+        out[huge] = np.log(1j * x[huge]) - np.log(np.broadcast_to(tau, v.shape)[huge])
         out[~huge] = psi_half(v[~huge])
-        return out - 0.5j * np.pi
-    return psi_half(v) - 0.5j * np.pi
+    else:
+        out = psi_half(v)
+    out -= 0.5j * np.pi
+    return out
 
 
 def singularity_distance(x, T, s):
