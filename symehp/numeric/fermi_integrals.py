@@ -30,7 +30,7 @@ converges geometrically: no cancellation, no polygamma of complex argument
 
 For the many-node inner loop of Eq. (8) (:mod:`.diagonal_spectra`) there is a
 cheaper route: :func:`psi_half`, a vectorized digamma (recurrence plus
-asymptotic series, ~3x faster than SciPy's), its derivatives
+asymptotic series, ~4x faster than SciPy's), its derivatives
 :func:`phi_derivatives` (the same construction differentiated term by term),
 and the divided differences as Taylor series at the centre of the nearby
 points, :func:`segment_mean` (first) and :func:`parallelogram_mean` (second),
@@ -137,7 +137,7 @@ def psi_half(v):
     Every argument is shifted by the recurrence ``psi(u) = psi(u + 10) - sum_{m<10}
     1/(u + m)`` (:func:`_psi_recurrence`; harmless where ``|v|`` is already large: no
     masks, no gathers), then the asymptotic series, in cache-sized pieces
-    (``_PSI_PIECE``).  About five times faster than :func:`scipy.special.psi` and at
+    (``_PSI_PIECE``).  About four times faster than :func:`scipy.special.psi` and at
     least as accurate (absolute error ~1e-15).  Arguments with ``Re(1/2 + v) <= 1/4``
     (never used by the closed forms) go to SciPy, those beyond ``|v| = 1e15`` (where the
     recurrence's products would overflow) to the series alone.
