@@ -551,6 +551,63 @@ def test_psi_half_vectorized_mixed_regimes():
         assert gi == psi_half(np.array([vi]))[0]
 
 
+def test_psi_half_over_several_pieces_against_scipy():
+    """More arguments than one piece of the vectorized digamma (``_PSI_PIECE``): every
+    piece, and its boundaries, agree with SciPy's digamma to 4e-15, each argument gives
+    the bits of its own call (no dependence on its position in the array), and the
+    ``Re(1/2 + v) <= 1/4`` and ``|v| > 1e15`` arguments are placed in their slots."""
+    from scipy.special import digamma
+
+    from symehp.numeric import fermi_integrals
+    rng = np.random.default_rng(7)
+    n = 2 * fermi_integrals._PSI_PIECE + 37
+    v = rng.uniform(0.0, 25.0, n) + 1j * rng.uniform(-40.0, 40.0, n)
+    v[::97] = 0.3 + 1j * rng.uniform(-3.0, 3.0, v[::97].size)     # near the digamma poles
+    v[5], v[fermi_integrals._PSI_PIECE] = -0.3 + 0.2j, 2e15 + 1e15j
+    got = psi_half(v)
+    ref = digamma(0.5 + v)
+    assert np.max(np.abs(got - ref) / np.maximum(1.0, np.abs(ref))) < 4e-15
+    for i in list(range(0, n, 211)) + [5, fermi_integrals._PSI_PIECE - 1,
+                                       fermi_integrals._PSI_PIECE]:
+        assert got[i] == psi_half(v[i:i + 1])[0], i
+
+
+def test_phi_lower_from_real_parts():
+    """``phi_lower_parts(Re x, Im x, tau)`` (the inner loop's form) is ``phi_lower(x, tau)``
+    against mpmath, broadcasting the parts and tau, and with its logarithmic limit
+    beyond ``|x / tau| = 1e15``."""
+    from symehp.numeric.fermi_integrals import phi_lower, phi_lower_parts
+    rng = np.random.default_rng(9)
+    re = rng.uniform(-3.0, 3.0, (2, 1, 50, 1)) + np.zeros((1, 2, 1, 3))
+    im = -rng.uniform(0.0, 0.5, 3)
+    tau = 2 * np.pi * rng.uniform(1e-3, 0.2, (50, 1))
+    got = phi_lower_parts(re, im, tau)
+    assert got.shape == (2, 2, 50, 3)
+    x = re + 1j * im
+    assert np.max(np.abs(got - phi_lower(x, tau))) < 4e-15 * np.max(np.abs(got))
+    for idx in [(0, 0, 0, 0), (1, 1, 49, 2), (0, 1, 17, 1)]:
+        with mp.workdps(30):
+            v = 1j * _mpc(x[idx]) / mp.mpf(float(tau[idx[2], 0]))
+            ref = mp.digamma(mp.mpf(1) / 2 + v) - 0.5j * mp.pi
+        assert abs(_mpc(got[idx]) - ref) <= 4e-15 * max(1.0, abs(ref))
+    far = phi_lower_parts(np.array([3e14, 0.3]), np.array([-1.0, -0.1]), 1e-3)
+    assert abs(far[0] - (np.log(1j * (3e14 - 1j)) - np.log(1e-3) - 0.5j * np.pi)) < 1e-13
+    assert far[1] == phi_lower(np.array([0.3 - 0.1j]), 1e-3)[0]
+
+
+def test_log_by_parts_is_the_principal_log():
+    """The digamma's ``log v`` as ``log|v|^2 / 2 + i arg v``: NumPy's complex log to 1 ulp
+    of ``log|v|``, on every quadrant and at the magnitudes the series meets."""
+    from symehp.numeric.fermi_integrals import _log
+    rng = np.random.default_rng(8)
+    mag = 10.0 ** rng.uniform(-3, 15, 4000)
+    v = mag * np.exp(1j * rng.uniform(-np.pi, np.pi, mag.size))
+    v = np.r_[v, -1.0 + 0j, 1j, -1j, 10.5 + 0j]
+    got, ref = _log(v), np.log(v)
+    assert np.all(np.abs(got.real - ref.real) <= 2 * EPS * np.maximum(1.0, np.abs(ref.real)))
+    assert np.all(np.abs(got.imag - ref.imag) <= 2 * EPS * np.pi)
+
+
 # points x = z - mu of both families, near and far from mu on the scale 2 pi T
 DERIV_POINTS = [(0.3 - 0.2j, -1), (2.0 - 0.1j, -1), (0.01 + 0.001j, 1), (10 - 0.1j, -1),
                 (-0.7 + 0.3j, 1), (0.3 - 1e-3j, -1)]

@@ -199,6 +199,49 @@ def _lifshitz_model(width_site, coupling, tag):
                            gamma_ph=np.array([0.05]))
 
 
+@pytest.mark.parametrize("engine", ["numpy", "numba"])
+def test_node_blocks_do_not_change_the_bits(engine, monkeypatch):
+    """The mode-diagonal spectra of 5000 nodes of the two-level model (N = 2: blocks of
+    up to ``_BLOCK_PAIRS / N^2`` nodes, split evenly) are the bits of the same nodes in
+    blocks of 2048, of 333, and of one node each (the first 40 nodes): a point's
+    result does not depend on which block, chunk or sweep its nodes fall in."""
+    if engine == "numba":
+        pytest.importorskip("numba")
+    import symehp
+    from symehp.numeric import diagonal_spectra as ds
+    model = symehp.two_level(eps1=0.5, eps2=-0.5, gamma1=0.2, gamma2=0.2, m=0.1,
+                             omega=1.0, gamma_ph=0.05).numeric()
+    dmodel = ds.diagonal_model(pole_expansion(model))
+    assert ds.block_size(dmodel, engine) == ds._BLOCK_PAIRS // 4 > ds._BLOCK
+    data = ds.point_data(dmodel, np.array([0.3, 0.8]), np.array([-0.3, -0.8]),
+                         np.array([0.05, 0.05]), engine)
+    rng = np.random.default_rng(4)
+    w = np.r_[0.0, 1.0, 0.6, rng.uniform(0.0, 3.0, 4997)]        # coincidences included
+    owner = rng.integers(0, 2, w.size)
+    ref, bad_ref = ds.diagonal_spectra(dmodel, data, w, owner)
+    for pairs, block, nodes in ((0, 2048, w.size), (0, 333, w.size), (0, 1, 40)):
+        monkeypatch.setattr(ds, "_BLOCK_PAIRS", pairs)
+        monkeypatch.setattr(ds, "_BLOCK", block)
+        got, bad = ds.diagonal_spectra(dmodel, data, w[:nodes], owner[:nodes])
+        assert np.array_equal(bad, bad_ref[:nodes])
+        for name in ref:
+            for a, b in zip(got[name], ref[name]):
+                assert np.array_equal(a, b[:nodes]), (name, block)
+
+
+def test_nearest_resonance_gap():
+    """``min_r |w - r|``: the loop over a few resonances and the binary search over many
+    are the (M, R) reduction, bit for bit, with nodes beyond both ends and on them."""
+    from symehp.numeric.diagonal_spectra import _nearest_gap
+    rng = np.random.default_rng(5)
+    w = np.r_[rng.uniform(-4.0, 4.0, 3000), -1.0, 0.0, 1.0, 1e9, -1e9]
+    for points in (np.array([-1.0, 0.0, 1.0]), np.array([2.5]),
+                   np.unique(rng.normal(size=(30, 30))), np.arange(-4.0, 5.0)):
+        ref = np.min(np.abs(w[:, None] - points), axis=1)
+        assert np.array_equal(_nearest_gap(w, points), ref), points.size
+    assert np.all(_nearest_gap(w, np.zeros(0)) == np.inf)
+
+
 def test_validity_warning_for_a_level_far_narrower_than_its_coupling():
     """A level of width 1e-6 coupled with 0.1: Eq. (8) (second order in M) does not hold,
     symehp says so and keeps its weight; at width 1e-14 (below the pole expansion's

@@ -152,6 +152,8 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
                 out[ch.name][1][sub] = np.real(np.diagonal(pi_less, axis1=-2, axis2=-1))
                 out[ch.name][2][sub] = err
         for name, nodes in balanced.items():
+            if name in zero:          # balanced at every point: never computed, still 0
+                continue
             for part in out[name]:
                 part[nodes] = 0.0
         return out
@@ -171,6 +173,12 @@ def _integrand_factory(numeric, expansion, mu_L, mu_R, T_L, T_R, T_ph, energy_re
                                  fast_point)
         values = spectra(flat_w, node_owner, weight)
         for ch in CHANNELS:
+            if ch.name in zero:
+                # in balance at every point: its spectra were set to 0 (spectra), so are
+                # its terms (the same bits as computing them)
+                out.append(np.zeros(flat_w.shape))
+                size.append(np.zeros(flat_w.shape))
+                continue
             dos_k, em_k, _ = values[ch.name]
             emit = np.sum(em_k * a_ph, axis=-1)            # Tr[Pi^< A_ph]
             absorb_w = np.sum(dos_k * a_ph, axis=-1)       # Tr[Lambda A_ph]
@@ -209,13 +217,20 @@ def _lambda_weights(w, w_nph, a_ph, owner, mu_L, mu_R, T_e, equal_t):
     a_max = np.max(a_ph, axis=-1, initial=0.0)
     out = np.empty((w.size, len(CHANNELS)))
     mus = {"L": mu_L[owner], "R": mu_R[owner]}
+    equal, t_e = equal_t[owner], T_e[owner]
+    intra = None                  # LL and RR: mu_ab = 0 exactly, the same column
     for c, ch in enumerate(CHANNELS):
+        if ch.alpha == ch.beta and intra is not None:
+            out[:, c] = out[:, intra]
+            continue
         d = w - (mus[ch.alpha] - mus[ch.beta])
         emit = np.ones(w.size)
-        fast = equal_t[owner] & (d > 0)
+        fast = equal & (d > 0)
         if fast.any():
-            emit[fast] = np.minimum(1.0, bose(d[fast], T_e[owner][fast]))
+            emit[fast] = np.minimum(1.0, bose(d[fast], t_e[fast]))
         out[:, c] = (w * emit + w_nph) * a_max
+        if ch.alpha == ch.beta:
+            intra = c
     return np.maximum(out, 1e-30 * np.max(out, initial=0.0) + 1e-300)
 
 

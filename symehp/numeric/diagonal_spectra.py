@@ -50,8 +50,8 @@ import numpy as np
 
 from ..ehp import CHANNELS
 from .results import CHANNEL_FLOOR
-from .fermi_integrals import (CLOSE, parallelogram_mean, phi_lower, segment_mean,
-                              singularity_distance)
+from .fermi_integrals import (CLOSE, parallelogram_mean, phi_lower, phi_lower_parts,
+                              segment_mean, singularity_distance)
 
 _phi_lower = phi_lower           # its former name here
 
@@ -191,6 +191,12 @@ def _kernels(backend):
 
 #: nodes per vectorized block at most: small models keep their temporaries in the CPU cache
 _BLOCK = 2048
+#: ... except the smallest models (N < 4), whose blocks may hold up to this many pole pairs
+#: (nodes x N x N) when that is more: each block costs ~0.5 ms of fixed NumPy work (its
+#: ~100 array operations, the Taylor batches), which 2048 nodes of the two-level model
+#: (N = 2) do not amortize (its 1000-point sweep of benchmarks/bench_eq8.py: 161 ms in
+#: blocks of 2048 nodes, 146 ms of 6144, 144 ms of 8192, 159 ms of 16384)
+_BLOCK_PAIRS = 32768
 #: ... and the memory budget of one block's temporaries: a block holds about this many
 #: (N x P pair-value) arrays of complex numbers per node (pair values, their differences,
 #: Taylor corrections, absolute values), so large models take fewer nodes per block
@@ -220,7 +226,7 @@ def block_size(model, engine="numpy"):
     else:
         temporaries, budget = _COMPILED_TEMPORARIES, _COMPILED_BLOCK_BYTES
     per_node = temporaries * 16 * max(1, model.N * model.poles.size)
-    return int(np.clip(budget // per_node, 1, _BLOCK))
+    return int(np.clip(budget // per_node, 1, max(_BLOCK, _BLOCK_PAIRS // max(1, model.N**2))))
 
 
 def diagonal_spectra(model, data, w, owner, point_scale=None, node_weight=None, ignore=None):
@@ -501,6 +507,9 @@ def _sums_in_blocks(model, data, w, owner, part):
     """:func:`_block_sums` over blocks of nodes within the memory budget."""
     kernels = getattr(data, "kernels", None)
     size = block_size(model, "numpy" if kernels is None else "numba")
+    # blocks of equal size (no short last block to pay the fixed cost for few nodes)
+    blocks = max(1, -(-w.size // size))
+    size = max(1, -(-w.size // blocks))
     work = _Workspace(model, min(size, max(w.size, 1)), part) if kernels is not None else None
     parts = [_block_sums(model, data, w[i:i + size], owner[i:i + size], work, part)
              for i in range(0, max(w.size, 1), size)]
@@ -549,9 +558,10 @@ def _block_sums(model, data, w, owner, work=None, part=ALL):
         shifted = kernels.shifted_phis(model.lower, w, mu, T)
         inv_h = None                                         # fused into pair_matrix
     else:
+        # (z_j + sigma w) - mu_c by its real part only: the imaginary part is Im z_j's
         sigma = np.array([-1.0, 1.0])[:, None, None, None]
-        shifted = _phi_lower(model.lower + sigma * w[:, None] - mu[None, :, :, None],
-                             2 * np.pi * T[:, None])
+        shifted = phi_lower_parts((model.lower.real + sigma * w[:, None]) - mu[None, :, :, None],
+                                  model.lower.imag, 2 * np.pi * T[:, None])
         n = model.N
         with np.errstate(divide="ignore", invalid="ignore"):  # 1/(p - q - w), every channel
             inv_h = tuple(1.0 / (model.pair_diff[:, fam] - w[:, None, None]) if want else None
@@ -706,6 +716,22 @@ def _pair_values(model, inv_h, d, w, mu_a, mu_b, T, phis, first, batch, kernels=
     return (lambda: (done(), halves[1])), (m, i, j)
 
 
+def _nearest_gap(w, points):
+    """``min_r |w - r|`` over the sorted ``points`` (:attr:`DiagonalModel.resonances`):
+    (M,), +inf if there are none.  Not an (M, R) array reduced along its short axis (15x
+    slower for the two-level model): a loop over a few points, else the two neighbours
+    of each ``w`` by a binary search (R = N^2 points for a chain)."""
+    if points.size <= 8:
+        gap = np.full(w.shape, np.inf)
+        for r in points:
+            np.minimum(gap, np.abs(w - r), out=gap)
+        return gap
+    right = np.searchsorted(points, w)
+    left = np.abs(w - points[right - 1])                 # right >= 1 where it matters
+    return np.minimum(np.where(right > 0, left, np.inf),
+                      np.abs(w - points[np.minimum(right, points.size - 1)]))
+
+
 def _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b):
     """NumPy: the generic pair values, the halves of ``inv_h`` that are not None, and
     ``(m, i, j, close1, close2)`` of the same-family pairs close to coincidence (None
@@ -721,7 +747,7 @@ def _numpy_pair_matrix(model, inv_h, w, mu_a, mu_b, T, first_a, first_b):
     if inv_same is None:
         return halves, None
     # same-family pairs (p, q lower) near w = Re(p - q): a cheap bound picks candidate nodes
-    gap = np.min(np.abs(w[:, None] - model.resonances), axis=1)
+    gap = _nearest_gap(w, model.resonances)
     bound = model.max_abs_pole + 0.5 * np.abs(w) + np.maximum(np.abs(mu_a), np.abs(mu_b)) \
         + np.pi * T
     cand = np.nonzero(gap <= PAIR_CLOSE * bound)[0]

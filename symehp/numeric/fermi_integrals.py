@@ -30,7 +30,7 @@ converges geometrically: no cancellation, no polygamma of complex argument
 
 For the many-node inner loop of Eq. (8) (:mod:`.diagonal_spectra`) there is a
 cheaper route: :func:`psi_half`, a vectorized digamma (recurrence plus
-asymptotic series, ~3x faster than SciPy's), its derivatives
+asymptotic series, ~4x faster than SciPy's), its derivatives
 :func:`phi_derivatives` (the same construction differentiated term by term),
 and the divided differences as Taylor series at the centre of the nearby
 points, :func:`segment_mean` (first) and :func:`parallelogram_mean` (second),
@@ -43,7 +43,7 @@ import math
 import numpy as np
 from scipy.special import psi
 
-__all__ = ["phi", "phi_lower", "log1p_complex", "psi_half", "analytic_radius",
+__all__ = ["phi", "phi_lower", "phi_lower_parts", "log1p_complex", "psi_half", "analytic_radius",
            "singularity_distance", "phi_derivatives",
            "segment_mean", "parallelogram_mean", "divided_difference", "mixed_difference"]
 
@@ -64,56 +64,98 @@ _HUGE = 1e15
 #: coefficients c_k of psi(1/2 + v) ~ log v + sum_k c_k v^(-2k), c_k = (1 - 2^(1-2k)) B_2k / (2k)
 _PSI_SERIES = (1 / 24, -7 / 960, 31 / 8064, -127 / 30720, 511 / 67584,
                -1414477 / 67092480, 8191 / 98304, -118518239 / 267386880)
-#: psi(1/2 + v) for |v| below this is shifted by the recurrence to v + _PSI_SHIFT; at
-#: |v| >= _PSI_SHIFT - 1/2 the 8-term series is exact to 1e-17 (next term 3.05 |v|^-18)
+#: psi(1/2 + v) is shifted by the recurrence to v + _PSI_SHIFT (every argument, in both
+#: engines); at |v| >= _PSI_SHIFT - 1/2 the 8-term series is exact to 1e-17 (next term
+#: 3.05 |v|^-18)
 _PSI_SHIFT = 10
+
+
+#: psi_half evaluates its arguments in pieces of this many elements: its ~10 temporaries
+#: of a piece (16 bytes per element) then stay in the CPU cache (measured on the 16384
+#: arguments of one block of Eq. (8)'s nodes: 0.85 ms in pieces of 4096, 1.15 ms whole)
+_PSI_PIECE = 4096
+#: the pair products ``(u + k)(u + 9 - k) = s + k (9 - k)``, ``s = u (u + 9)``, k = 1..4,
+#: of the recurrence's ten terms (k = 0 is ``s`` itself; a shift of _PSI_SHIFT = 10)
+_PSI_PAIRS = (8.0, 14.0, 18.0, 20.0)
+
+
+def _log(v):
+    """Principal complex logarithm as ``log|v|^2 / 2 + i arg v`` (real log and arctan2):
+    NumPy's complex log is ~3.5 times slower; equal to it within 1 ulp of ``log|v|``
+    (for ``1e-150 < |v| < 1e150``, as everywhere here)."""
+    out = np.empty(v.shape, dtype=complex)
+    re, im = v.real, v.imag
+    out.real = 0.5 * np.log(re * re + im * im)
+    out.imag = np.arctan2(im, re)
+    return out
 
 
 def _psi_asymptotic(v):
     """``psi(1/2 + v)`` by its asymptotic series; accurate to 1e-17 for ``|v| >= 9.5``, Re v > 0."""
     r2 = 1.0 / (v * v)
-    acc = _PSI_SERIES[-1]
+    acc = _PSI_SERIES[-1] * r2
     for c in _PSI_SERIES[-2::-1]:             # Horner in 1/v^2
-        acc = acc * r2 + c
-    return np.log(v) + acc * r2
+        acc += c
+        acc = acc * r2
+    acc += _log(v)
+    return acc
+
+
+def _psi_recurrence(v):
+    """``psi(1/2 + v)`` for one piece (1-d): ``psi(u + 10) - sum_{m<10} 1/(u + m)``, ``u =
+    1/2 + v``, by the series at ``v + 10`` (``|v + 10| >= 9.5`` for ``Re v > -1/2``).
+
+    The ten terms pair up, ``1/(u + k) + 1/(u + 9 - k) = (2u + 9)/(s + k(9 - k))``,
+    ``s = u (u + 9)``, and the five fractions are summed as the logarithmic derivative
+    ``P'(s)/P(s)`` of ``P(s) = s (s + 8)(s + 14)(s + 18)(s + 20)`` (two products per
+    factor, one division in all): 20 array operations instead of 36.  Every factor is a
+    product ``(u + k)(u + 9 - k)`` of terms with ``Re >= 1/4``: no cancellation.
+    (Complex products are never taken in place: NumPy's in-place complex multiply gives
+    other bits in its vector lanes than at the end of an array, and a point's result must
+    not depend on its position.)
+    """
+    u = v + 0.5
+    s = u * (u + 9.0)
+    q = s
+    dq = np.ones_like(s)
+    for c in _PSI_PAIRS:
+        t = s + c
+        dq = dq * t
+        dq += q
+        q = q * t
+    u *= 2.0
+    u += 9.0
+    dq = dq * u / q                           # sum_{m<10} 1/(u + m)
+    out = _psi_asymptotic(v + float(_PSI_SHIFT))
+    out -= dq
+    return out
 
 
 def psi_half(v):
     """Digamma ``psi(1/2 + v)`` of complex ``v`` with ``Re(1/2 + v) > 0``, vectorized.
 
-    Small ``|v|`` is shifted by the recurrence
-    ``psi(u) = psi(u + n) - sum_{m<n} 1/(u + m)``, with the sum taken as the
-    logarithmic derivative ``Q'(u)/Q(u)`` of ``Q(u) = u (u+1) ... (u+n-1)``
-    (two products per step, one division in all); then the asymptotic series.
-    About three times faster than :func:`scipy.special.psi` and at least as
-    accurate (absolute error ~1e-15).  Arguments with ``Re(1/2 + v) <= 1/4``
-    (never used by the closed forms) go to SciPy.
+    Every argument is shifted by the recurrence ``psi(u) = psi(u + 10) - sum_{m<10}
+    1/(u + m)`` (:func:`_psi_recurrence`; harmless where ``|v|`` is already large: no
+    masks, no gathers), then the asymptotic series, in cache-sized pieces
+    (``_PSI_PIECE``).  About four times faster than :func:`scipy.special.psi` and at
+    least as accurate (absolute error ~1e-15).  Arguments with ``Re(1/2 + v) <= 1/4``
+    (never used by the closed forms) go to SciPy, those beyond ``|v| = 1e15`` (where the
+    recurrence's products would overflow) to the series alone.
     """
     v = np.asarray(v, dtype=complex)
-    out = np.empty(v.shape, dtype=complex)
-    small = np.abs(v) < _PSI_SHIFT
-    left = (0.5 + v.real) <= 0.25
+    flat = v.ravel()
+    out = np.empty(flat.shape, dtype=complex)
+    with np.errstate(over="ignore", invalid="ignore"):     # |v| > 1e15: replaced below
+        for start in range(0, flat.size, _PSI_PIECE):
+            out[start:start + _PSI_PIECE] = _psi_recurrence(flat[start:start + _PSI_PIECE])
+    left = (0.5 + flat.real) <= 0.25
     if left.any():
-        out[left] = psi(0.5 + v[left])
-        small &= ~left
-    large = ~(small | left)
-    if small.all():
-        vs = v
-    else:
-        vs = v[small]
-        if large.any():
-            out[large] = _psi_asymptotic(v[large])
-    u = 0.5 + vs
-    q, dq = u, np.ones_like(u)
-    for m in range(1, _PSI_SHIFT):
-        um = u + m
-        dq = dq * um + q                          # product rule: (Q (u + m))' = Q' (u + m) + Q
-        q = q * um
-    val = _psi_asymptotic(vs + _PSI_SHIFT) - dq / q
-    if small.all():
-        return val
-    out[small] = val
-    return out
+        out[left] = psi(0.5 + flat[left])
+    with np.errstate(invalid="ignore"):
+        huge = ~(np.abs(flat) <= _HUGE) & ~left
+    if huge.any():
+        out[huge] = _psi_asymptotic(flat[huge])
+    return out.reshape(v.shape)
 
 
 def phi_lower(x, tau):
@@ -122,16 +164,34 @@ def phi_lower(x, tau):
     ``psi(1/2 + i x / tau) - i pi/2``; beyond ``|x/tau| = 1e15`` its
     logarithmic limit ``log(i x) - log(tau)`` (no overflow at tiny T).
     """
-    with np.errstate(over="ignore", invalid="ignore"):
-        v = 1j * x / tau
+    x = np.asarray(x, dtype=complex)
+    return phi_lower_parts(x.real, x.imag, tau)
+
+
+def phi_lower_parts(re_x, im_x, tau):
+    """:func:`phi_lower` at ``x = re_x + i im_x`` given by its (broadcasting) real parts.
+
+    ``v = i x / tau`` is formed from them by two real divisions (``Re v = -im_x / tau``,
+    ``Im v = re_x / tau``, each correctly rounded), without the complex array ``x``: the
+    inner loop of Eq. (8) shifts the poles by real frequencies, and builds only the real
+    parts (:mod:`.diagonal_spectra`).
+    """
+    tau = np.asarray(tau, dtype=float)
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        v = np.empty(np.broadcast_shapes(np.shape(re_x), np.shape(im_x), tau.shape),
+                     dtype=complex)
+        v.real = -np.asarray(im_x, float) / tau
+        v.imag = np.asarray(re_x, float) / tau
         huge = ~(np.abs(v) <= _HUGE)
     if huge.any():
         out = np.empty(v.shape, dtype=complex)
-        t = np.broadcast_to(tau, x.shape)
-        out[huge] = np.log(1j * x[huge]) - np.log(t[huge])
+        x = np.broadcast_to(re_x + 1j * np.asarray(im_x, float), v.shape)
+        out[huge] = np.log(1j * x[huge]) - np.log(np.broadcast_to(tau, v.shape)[huge])
         out[~huge] = psi_half(v[~huge])
-        return out - 0.5j * np.pi
-    return psi_half(v) - 0.5j * np.pi
+    else:
+        out = psi_half(v)
+    out -= 0.5j * np.pi
+    return out
 
 
 def singularity_distance(x, T, s):
@@ -179,7 +239,10 @@ def phi_derivatives(x, T, s, orders):
         ratio2 = (tau * inv_y) ** 2                # (2 pi T / y)^2 <= 1/144: no overflow
     # log(z - eta) and the series: inv_y^j [(-1)^(j-1) (j-1)! + sum_k a_jk ratio2^k], where
     # c_k (2 pi i T)^(2k) y^(-2k) has j-th derivative c_k (-1)^(k+j) (2k)_j tau^2k y^(-2k-j)
-    powers = ratio2[:, None] ** np.arange(1, len(_PSI_SERIES) + 1)            # (n, 8)
+    powers = np.empty((x.size, len(_PSI_SERIES)), dtype=complex)              # (n, 8)
+    powers[:, 0] = ratio2
+    for k in range(1, len(_PSI_SERIES)):       # by products (the power ufunc is 5x slower)
+        powers[:, k] = powers[:, k - 1] * ratio2
     coeffs = _derivative_coefficients(tuple(orders))                         # (J, 8)
     series = np.einsum("nk,jk->nj", powers, coeffs)     # einsum: no BLAS threads on thin arrays
     out = np.empty((len(orders), x.size), dtype=complex)
@@ -195,13 +258,14 @@ def phi_derivatives(x, T, s, orders):
         idx = np.nonzero(shifted)[0]
         m = np.arange(_DERIV_SHIFT) + 0.5
         factor = 1j * tau[idx] * s[idx]
-        r = 1.0 / (x[idx, None] + factor[:, None] * m)                          # (n', 12)
+        # (12, n'): the sums over m run along the first axis (a short last axis is slow)
+        r = 1.0 / (x[idx] + factor * m[:, None])
         power, done = r, 0
         for i, j in enumerate(orders):
             while done < j:
                 power = power * r
                 done += 1
-            out[i, idx] -= factor * ((-1) ** j * math.factorial(j)) * power.sum(axis=1)
+            out[i, idx] -= factor * ((-1) ** j * math.factorial(j)) * power.sum(axis=0)
     return out.reshape((len(orders),) + shape)
 
 
