@@ -1,34 +1,34 @@
-"""Benchmark: currents with energy-dependent (chain) leads, mapped panels against the former route (issue 10).
+"""Benchmark: currents with energy-dependent (chain) leads by route (issue 10).
 
-Two routes of ``symehp.numeric.lead_currents.lead_transport``, in this process, one
+Three routes of ``symehp.numeric.lead_currents.lead_transport``, in this process, one
 after the other, same arguments (``route=`` is a private switch kept for this):
 
-* former ("adaptive"): graded meshes (ratio 4 from 1e-8 of the band width) at every
-  band edge in energy and at every band/Fermi-edge crossing in frequency, breakpoints
-  built per frequency in Python, barycentric interpolation of the Chebyshev tables in
-  NumPy;
-* mapped (the default): square-root maps on the panels that end at a band edge (and at
-  a frequency where two band edges meet) instead of graded meshes, the breakpoints of
-  all frequencies' energy integrals built in one vectorized pass
-  (``symehp.numeric.lead_panels``), and, with numba installed, one compiled loop for
-  both tables' interpolations (Clenshaw sums) and the kernel
-  ``K = tr[M A_a(e) M A_b(e - w)]`` (``symehp.numeric.lead_kernels``).
+* lattice ("grid", the default where it serves): the trapezoidal rule in energy and
+  frequency on one uniform lattice, the energy integrals at all frequency nodes as the
+  diagonal sums of one dense product per channel and mode (``symehp.numeric.lead_grid``);
+* mapped (the default before, and the fallback): square-root maps on the panels that end
+  at a band edge, the breakpoints of all frequencies' energy integrals built in one
+  vectorized pass, Chebyshev tables of ``G^r P`` and, with numba, one compiled kernel
+  (``symehp.numeric.lead_panels``, ``lead_kernels``);
+* former ("adaptive"): graded meshes at every band edge, per-frequency breakpoints in
+  Python (two-site model only: 143 s at N = 10).
 
-Models (rtol 1e-8, one bias point each, tables warmed up once, numba compiled):
+Models (rtol 1e-8, one bias point each, numba compiled before):
 
 * two-site: ``tests/test_lead_currents._chain_model`` (H = [[0.5, 0.1], [0.1, -0.5]],
   chain leads t = 1 and t = 1.2 (onsite 0.2) on the two sites, one mode Omega = 1,
   gamma_ph = 0.05) at mu_L = -mu_R = 0.4, T_e = 0.05, T_ph = 0.08;
-* N-site chain (N = 2, 10, 25, 50): random onsite energies in [-0.3, 0.3], hoppings
+* N-site chain (N = 2, 10, 25, 50, 100): random onsite energies in [-0.3, 0.3], hoppings
   -1 +- 0.1, chain leads t = 1.5 coupled by 0.8 to the end sites, K = 3 modes
   (Omega = 0.2, 0.35, 0.5, gamma_ph = 0.02, random symmetric couplings of rms 0.014),
-  mu_L = -mu_R = 0.3, T_e = 0.05, T_ph = 0.08; the former route only at N <= 10.
-  ``--max-n`` limits N (each point is one process-wide run; N = 50 takes long).
+  mu_L = -mu_R = 0.3, T_e = 0.05, T_ph = 0.08; the mapped route up to ``--max-mapped``
+  (default 25), beyond it the lattice against itself at rtol 1e-11 (a finer lattice).
+  ``--max-n`` limits N.
 
-Both routes must agree to 1e-8 (J, I, every channel relative to the largest) where
-both ran; the script fails otherwise.
+The lattice must agree with the mapped route (and with the finer lattice) to 1e-8 (J,
+I, every channel relative to the largest) where both ran; the script fails otherwise.
 
-Run: python benchmarks/bench_leads.py [--write] [--max-n 50]
+Run: python benchmarks/bench_leads.py [--write] [--max-n 100] [--max-mapped 25]
 ``--write`` replaces this benchmark's section of benchmarks/results.md.
 """
 
@@ -46,7 +46,7 @@ from symehp.numeric.lead_kernels import COMPILED
 from symehp.numeric.quadrature import IntegrationWarning
 from _common import machine, machine_line, report
 
-SECTION = "Energy-dependent leads: mapped panels vs graded meshes (bench_leads.py)"
+SECTION = "Energy-dependent leads: one energy lattice vs energy quadratures (bench_leads.py)"
 CHANNELS = ("LL", "RR", "RL", "LR")
 
 
@@ -89,51 +89,61 @@ def difference(a, b):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--write", action="store_true", help="update benchmarks/results.md")
-    parser.add_argument("--max-n", type=int, default=50)
+    parser.add_argument("--max-n", type=int, default=100)
+    parser.add_argument("--max-mapped", type=int, default=25)
     args = parser.parse_args()
     info = machine(numba=COMPILED)
     kw2 = dict(mu_L=0.4, mu_R=-0.4, T_e=0.05, T_ph=0.08)
     model = two_site()
-    timed(model, "mapped", mu_L=0.05, mu_R=-0.05, T_e=0.05, T_ph=0.08)      # compile, warm up
+    for route in ("grid", "mapped"):                                         # warm up
+        timed(model, route, mu_L=0.05, mu_R=-0.05, T_e=0.05, T_ph=0.08)
+    t_grid = min(timed(model, "grid", **kw2)[0] for _ in range(5))
+    _, grid = timed(model, "grid", **kw2)
     t_new = min(timed(model, "mapped", **kw2)[0] for _ in range(3))
     _, new = timed(model, "mapped", **kw2)
     t_old, old = timed(model, "adaptive", **kw2)
-    diffs = [difference(new, old)]
-    rows = [f"| two-site chain model | {t_old:.2f} | {t_new:.3f} | {t_old / t_new:.0f}x |"
-            f" {diffs[0]:.1e} | {new.error_J / abs(new.J):.1e} |"]
+    diffs = [difference(grid, new), difference(new, old)]
+    rows = [f"| two-site chain model | {t_old:.2f} | {t_new:.3f} | {t_grid:.3f} |"
+            f" {t_new / t_grid:.1f}x | {diffs[0]:.1e} (mapped), {diffs[1]:.1e} (mapped vs former)"
+            f" | {grid.error_J / abs(grid.J):.1e} |"]
+    print(rows[-1], flush=True)
     kwn = dict(mu_L=0.3, mu_R=-0.3, T_e=0.05, T_ph=0.08)
     scale = []
-    for n in (2, 10, 25, 50):
+    for n in (2, 10, 25, 50, 100):
         if n > args.max_n:
             break
         m = tight_binding(n)
-        t_n, out_n = timed(m, "mapped", **kwn)
-        if n <= 10:
-            t_o, out_o = timed(m, "adaptive", **kwn)
-            d = difference(out_n, out_o)
-            diffs.append(d)
-            rows.append(f"| N = {n} tight-binding chain, 3 modes | {t_o:.2f} | {t_n:.2f} |"
-                        f" {t_o / t_n:.0f}x | {d:.1e} | {out_n.error_J / abs(out_n.J):.1e} |")
+        t_g, out_g = timed(m, "grid", **kwn)
+        if n <= args.max_mapped:
+            t_m, out_m = timed(m, "mapped", **kwn)
+            d = difference(out_g, out_m)
+            mapped, ratio, versus = f"{t_m:.2f}", f"{t_m / t_g:.1f}x", f"{d:.1e} (mapped)"
         else:
-            rows.append(f"| N = {n} tight-binding chain, 3 modes | not run | {t_n:.1f} | - | - |"
-                        f" {out_n.error_J / abs(out_n.J):.1e} |")
-        scale.append((n, t_n))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", IntegrationWarning)
+                tight = lead_transport(m, rtol=1e-11, route="grid", **kwn)
+            d = difference(out_g, tight)
+            mapped, ratio, versus = "not run", "-", f"{d:.1e} (lattice at rtol 1e-11)"
+        diffs.append(d)
+        rows.append(f"| N = {n} tight-binding chain, 3 modes | - | {mapped} | {t_g:.2f} |"
+                    f" {ratio} | {versus} | {out_g.error_J / abs(out_g.J):.1e} |")
+        scale.append((n, t_g))
         print(rows[-1], flush=True)
     growth = ", ".join(f"N = {n}: {t:.2f} s" for n, t in scale)
     lines = [
         machine_line(info),
         "",
-        "rtol = 1e-8, one bias point, wall seconds per point, same process (tables built"
-        " inside the timed call; numba compiled before)",
+        "rtol = 1e-8, one bias point, wall seconds per point, same process (Green's functions"
+        " and tables computed inside the timed call; numba compiled before)",
         "",
-        "| model | former route (s/point) | mapped route (s/point) | speed-up |"
-        " largest difference (J, I, J_ab) | error_J / J (mapped) |",
-        "|---|---|---|---|---|---|",
+        "| model | former route (s/point) | mapped route (s/point) | lattice (s/point) |"
+        " lattice vs mapped | largest difference (J, I, J_ab) | error_J / J (lattice) |",
+        "|---|---|---|---|---|---|---|",
         *rows,
         "",
-        f"Cost of the mapped route vs N (tight-binding chain): {growth}.",
-        "Targets of issue 10: two-site <= 0.1 s per point and N = 50 <= 5 s per point; compare"
-        " the rows above (not met by this route: see the report of issue 10).",
+        f"Cost of the lattice vs N (tight-binding chain): {growth}.",
+        f"Targets of issue 10: two-site <= 0.1 s per point (lattice: {t_grid:.3f} s) and"
+        f" N = 50 <= 5 s per point (row above).",
     ]
     text = "\n".join(lines)
     return report(text, max(diffs), 1e-8, SECTION, "bench_leads.py", args.write)

@@ -260,7 +260,10 @@ def _channel_sums(numeric, side_a, side_b):
     k = numeric.K
     length = n_a + n_b - 1
     out = np.zeros((3, k, 2, length))
-    rows = max(1, min(n_a, _BLOCK // max(1, (n_b + n_a) * 4)))
+    r_ab = side_a.u.shape[2] * side_b.u.shape[2]
+    # a block of rows holds the kernel (K rows n_b), the product (2 r_a r_b rows n_b), three
+    # weighted copies and the shifted buffer (rows (rows + n_b)): ~(K + 2 r_a r_b + 8) rows n_b
+    rows = max(1, min(n_a, _BLOCK // (n_b * (k + 2 * r_ab + 8))))
     couplings = np.asarray(numeric.M, complex)
     spin = float(numeric.spin_degeneracy)
     for r0 in range(0, n_a, rows):
@@ -296,10 +299,16 @@ def _split_spectra(numeric, spectra, side_a, b, x, plan, mu_lo, mu_hi, mu_b, T_b
         z = np.zeros((x.size, k_modes))
         return z, z.copy(), z.copy()
     electrodes = spectra.electrodes
+    n, r_b = numeric.N, electrodes.basis[b].shape[1]
+    # frequencies per pass: U_b at (nodes x energies) holds 2 N r_b floats each
+    per = max(1, _BLOCK // (2 * n * max(1, r_b) * e.size))
+    if x.size > per:
+        parts = [_split_spectra(numeric, spectra, side_a, b, x[i:i + per], plan, mu_lo, mu_hi,
+                                mu_b, T_b) for i in range(0, x.size, per)]
+        return tuple(np.concatenate([p[c] for p in parts]) for c in range(3))
     shifted = (e[None, :] - x[:, None]).ravel()
     s_lo, s_hi = electrodes.support(b)
     inside = (shifted > s_lo) & (shifted < s_hi)
-    n, r_b = numeric.N, electrodes.basis[b].shape[1]
     u_b = np.zeros((shifted.size, n, r_b), complex)
     err_b = np.zeros(shifted.size)
     pts = shifted[inside]
