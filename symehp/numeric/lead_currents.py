@@ -1,5 +1,9 @@
-"""The currents of Eq. (8) with energy-dependent leads: the frequency integral over the
-spectra of :mod:`.lead_spectra`.
+"""The currents of Eq. (8) with energy-dependent leads.
+
+Where it serves (chain and wide-band leads, ``T_L, T_R, T_ph > 0``, damped modes, the
+band edges outside the thermal windows), one uniform energy lattice for every frequency
+(:mod:`.lead_grid`); otherwise, and whenever the lattice's estimate misses ``rtol``, the
+frequency integral over the spectra of :mod:`.lead_spectra` described here.
 
     ``J_ab = int_0^inf dw/2pi w Tr[(Pi^<_ab(w) - Lambda^ab(w) n_B(w, T_ph)) A_ph(w)]``,
     ``I    = int_0^inf dw/2pi   Tr[(Pi^<_LR - Lambda^LR n_ph) A_ph] - (same for RL)``
@@ -287,7 +291,11 @@ def lead_transport(model: Junction | NumericJunction, *, mu_L: ArrayLike, mu_R: 
     energy-dependent leads (for wide-band leads it agrees with the closed-form
     route, slowly).  Same arguments and result (:class:`~.results.TransportResult`,
     ``J``, ``I``, per channel, error estimates); ``rtol`` (default 1e-9) per
-    channel, relative to its own current or 1e-3 of the largest.
+    channel, relative to its own current or 1e-3 of the largest.  ``route`` (for
+    benchmarks and tests): None (the default: the energy lattice of
+    :mod:`.lead_grid` where it serves, else ``"mapped"``), ``"grid"`` (the same),
+    ``"mapped"`` or ``"adaptive"`` (the energy quadratures of :mod:`.lead_spectra`
+    with square-root-mapped panels, or graded meshes).
     """
     numeric = numeric_model(model, energy_dependent_leads=True)
     if route not in (None, "grid", "mapped", "adaptive"):

@@ -489,5 +489,4 @@ def _grid_round(spectra, numeric, plan, mu_L, mu_R, T_L, T_R, T_ph, rtol, energy
     ok = bool(np.all(np.isfinite(est)) and np.all(
         est <= np.maximum(rtol * scale, _ROUNDOFF * gross_all)))
     error = float(np.max(est + _EPS * 4 * np.abs(values)))
-    _grid_round.last = (est, scale, gross_all)
     return values, error, ok
