@@ -218,13 +218,18 @@ def _kernel(couplings, spin, u_a, u_b):
     """``K^k[i, j] = g_s ||U_b(e_j)^+ M^k U_a(e_i)||_F^2`` for every mode: (K, n_a, n_b)."""
     n_a, n, r_a = u_a.shape
     n_b, _, r_b = u_b.shape
-    left = np.conj(u_b).transpose(0, 2, 1).reshape(n_b * r_b, n)
+    right = np.conj(u_b).transpose(1, 0, 2).reshape(n, n_b * r_b)
     out = np.empty((couplings.shape[0], n_a, n_b))
     for k, m in enumerate(couplings):
-        x = np.einsum("pq,iqc->pic", m, u_a).reshape(n, n_a * r_a)
-        prod = left @ x                                         # (n_b r_b, n_a r_a)
-        sq = (prod.real ** 2 + prod.imag ** 2).reshape(n_b, r_b, n_a, r_a)
-        out[k] = spin * sq.sum(axis=(1, 3)).T
+        left = np.einsum("pq,iqc->icp", m, u_a).reshape(n_a * r_a, n)
+        # entries (i c, j d): (U_b^+ M U_a)[j d, i c], contiguous in (i, j)
+        prod = left @ right
+        sq = np.square(prod.real)
+        sq += np.square(prod.imag)
+        if r_a == r_b == 1:
+            np.multiply(sq, spin, out=out[k])
+        else:
+            out[k] = spin * sq.reshape(n_a, r_a, n_b, r_b).sum(axis=(1, 3))
     return out
 
 
