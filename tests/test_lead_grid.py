@@ -5,7 +5,9 @@
 * the currents against the energy quadratures of the mapped route (an independent
   double integral, itself tested against scipy.quad spectra), at unequal electrode and
   phonon temperatures, a chain lead beside a wide-band lead, spin;
-* the error estimate covers a deliberately coarse lattice's error;
+* the error estimate covers a deliberately coarse lattice's error; a missed estimate
+  is redone at half the spacing, then handed to the quadratures; blocks of the pair
+  matrices do not change the sums; bands that follow the bias;
 * where the lattice does not serve (T = 0, user self-energies, a band edge inside the
   thermal window), the plan says so and the currents come from the quadratures.
 """
@@ -205,3 +207,50 @@ def test_blocks_do_not_change_the_sums(monkeypatch):
     for c in CHANNELS:
         assert blocked.J_by_channel[c] == pytest.approx(whole.J_by_channel[c], abs=1e-13 * big)
     assert blocked.I == pytest.approx(whole.I, rel=1e-12)
+
+
+def test_a_missed_estimate_is_redone_at_half_the_spacing(monkeypatch):
+    """When the first lattice's estimate misses rtol, the point is redone at h/2 (the
+    result is that round's, bit for bit); when that misses too, the quadratures serve."""
+    model = _chain_model()
+    kw = dict(mu_L=0.4, mu_R=-0.4, T_e=0.05, T_ph=0.08)
+    plan, spectra, num = _plan(model, 0.4, -0.4, 0.05, 0.05, 0.08)
+    energy_ref = float(np.max(num.omega))
+    fine = lead_grid._halved(plan, spectra)
+    direct, _, _ = lead_grid._grid_round(spectra, num, fine, 0.4, -0.4, 0.05, 0.05, 0.08, 1e-8,
+                                         energy_ref, set(CHANNELS))
+    real = lead_grid._grid_round
+    spacings = []
+
+    def first_fails(spectra, numeric, plan, *args):
+        values, error, ok = real(spectra, numeric, plan, *args)
+        spacings.append(plan.h)
+        return values, error, ok and len(spacings) > 1
+
+    monkeypatch.setattr(lead_grid, "_grid_round", first_fails)
+    got = lead_transport(model, rtol=1e-8, route="grid", **kw)
+    assert spacings == [plan.h, plan.h / 2]
+    assert got.J_by_channel["LR"] == direct[3] and got.J_by_channel["LL"] == direct[0]
+    monkeypatch.setattr(lead_grid, "_grid_round",
+                        lambda *a: (real(*a)[0], real(*a)[1], False))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", IntegrationWarning)
+        fallback = lead_transport(model, rtol=1e-8, route="grid", **kw)
+        mapped = lead_transport(model, rtol=1e-8, route="mapped", **kw)
+    assert fallback.J == mapped.J
+
+
+def test_leads_that_follow_the_bias():
+    """Bands that move with their chemical potentials (follow_bias=True): the lattice
+    against the quadratures."""
+    model = symehp.Junction(np.array(H2), lead_L=leads.chain(1.0, coupling=[0.6, 0.0],
+                                                             follow_bias=True),
+                            lead_R=leads.chain(1.2, onsite=0.2, coupling=[0.0, 0.5],
+                                               follow_bias=True), M=M2, omega=1.0,
+                            gamma_ph=0.05)
+    kw = dict(mu_L=0.3, mu_R=-0.3, T_e=0.04, T_ph=0.06)
+    assert _plan(model, 0.3, -0.3, 0.04, 0.04, 0.06)[0] is not None
+    got = lead_transport(model, rtol=1e-8, route="grid", **kw)
+    ref = _reference(model, **kw)
+    assert _deviation(got, ref) <= 1e-8
+    assert abs(got.J - ref.J) <= got.error_J + ref.error_J
