@@ -254,3 +254,39 @@ def test_leads_that_follow_the_bias():
     ref = _reference(model, **kw)
     assert _deviation(got, ref) <= 1e-8
     assert abs(got.J - ref.J) <= got.error_J + ref.error_J
+
+
+def test_the_lattice_is_placed_between_narrow_levels():
+    """A third site coupled by 2e-4 makes a level of half-width 1.8e-9 at 1.8, where the
+    thermal and Bose factors leave it a weight ~7e-13: far too narrow to resolve, too
+    light to matter, unless a node sits on its peak (the rule would then count it
+    h/(pi eta) ~ 1e6 times).  The lattice is offset to put it between nodes: the currents
+    agree with the quadratures (which resolve it) to 1e-12; with a node on its peak they
+    are off by ~2e-8, and the estimate says so."""
+    h = np.array([[0.5, 0.1, 0.0], [0.1, -0.5, 2e-4], [0.0, 2e-4, 1.8]])
+    model = symehp.Junction(h, lead_L=leads.chain(1.0, coupling=[0.6, 0.0, 0.0]),
+                            lead_R=leads.chain(1.2, onsite=0.2, coupling=[0.0, 0.5, 0.0]),
+                            M=[[0.0, 0.1, 0.0], [0.1, 0.0, 0.05], [0.0, 0.05, 0.02]],
+                            omega=1.0, gamma_ph=0.05)
+    args = (0.4, -0.4, 0.05, 0.05, 0.04)
+    plan, spectra, num = _plan(model, *args)
+    assert plan is not None and plan.narrow[0].size == 1
+    centre = float(plan.narrow[0][0])
+    frac = (centre / plan.h - plan.offset) % 1.0
+    # away from the nodes (and from those of the split's shifted energies): missed by
+    # about its weight, not h / (pi eta) times that
+    assert min(frac, 1 - frac) > 0.05 and plan.unresolved <= 1e-10
+    kw = dict(mu_L=0.4, mu_R=-0.4, T_e=0.05, T_ph=0.04)
+    got = lead_transport(model, rtol=1e-8, route="grid", **kw)
+    ref = _reference(model, **kw)
+    assert _deviation(got, ref) <= 1e-11
+    # a node on the peak: wrong by far more, and the estimate covers it
+    bad = lead_grid.GridPlan(**{**plan.__dict__, "offset": (centre / plan.h) % 1.0})
+    bad.ranges = lead_grid._ranges(spectra, plan.lo, plan.hi, plan.h, bad.offset)
+    values, error, _ = lead_grid._grid_round(spectra, num, bad, *args, 1e-8,
+                                             float(np.max(num.omega)), set(CHANNELS))
+    ref_v = np.array([ref.J_by_channel[c] for c in CHANNELS])
+    deviation = float(np.max(np.abs(values[:4] - ref_v)))
+    big = float(np.max(np.abs(ref_v)))
+    assert deviation > 1e-9 * big
+    assert deviation <= error

@@ -78,6 +78,12 @@ _ROUNDOFF = 200 * _EPS
 #: resolved by the lattice (or, band edges, make it ineligible); the others enter the
 #: estimate
 _RESOLVE = 1e-2
+#: a narrow level (2 pi eta < h) of weight below this fraction of rtol is not resolved:
+#: the lattice is placed between such levels (the offset of _place, tried at _PLACE_TRIES
+#: fractions of h, their positions trusted to _PLACE_MARGIN h)
+_PLACE = 1e-3
+_PLACE_TRIES = 512
+_PLACE_MARGIN = 1e-3
 #: up to this many orbitals the split's off-lattice energies are solved, beyond it
 #: interpolated from the Chebyshev tables (a solve costs ~N^3, an interpolation ~16 N r)
 _SOLVE_MAX = 8
@@ -92,7 +98,9 @@ class GridPlan:
     (the Fermi reach, for the split's energy window), ``unresolved``: the relative
     weight of what the lattice does not resolve (band edges inside the window, levels
     narrower than the spacing), a bound of its error as a fraction of the integrand's
-    size; and the index range ``(i0, i1)`` of each side."""
+    size; the index range ``(i0, i1)`` of each side; the lattice ``e_i = (i + offset) h``;
+    ``narrow``: the narrow levels it is placed between (centres, half-widths, weights,
+    inside the split's window), and ``resolved``: ``unresolved`` without their part."""
 
     h: float
     d: float
@@ -102,6 +110,9 @@ class GridPlan:
     x_e: float
     unresolved: float
     ranges: dict
+    offset: float = 0.0
+    narrow: tuple = ()
+    resolved: float = 0.0
 
 
 def _mode_decay(numeric):
@@ -174,11 +185,24 @@ def grid_plan(spectra, numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol):
     # enter the estimate with that bound
     occupied = _weight(dist, T_e, T_ph, rho)
     live = occupied * _lorentzian_miss(eta, h0) > _RESOLVE * rtol
-    d = min(d0, float(np.min(eta[live]))) if live.any() else d0
-    h = float(lattice_spacing(d, rtol))
-    # the split's erfc part (6 sigma) must not reach a mode pole
-    h = min(h, float(np.min(np.abs(modes[0]))) / (_SPLIT_REACH * _SPLIT_SIGMA))
-    unresolved = float(np.sum(occupied[~live] * _lorentzian_miss(eta[~live], h)))
+    # ... except narrow levels of small weight: the lattice is placed between them
+    # (offset), where it misses each by about its weight (_place)
+    placed = live & (occupied <= _PLACE * rtol) & (_TWO_PI * eta < h0)
+    mode_cap = float(np.min(np.abs(modes[0]))) / (_SPLIT_REACH * _SPLIT_SIGMA)
+    split_reach = x_e + _SPLIT_REACH * _SPLIT_SIGMA * h0
+    for attempt in (0, 1):
+        resolve = live & ~placed
+        d = min(d0, float(np.min(eta[resolve]))) if resolve.any() else d0
+        h = float(lattice_spacing(d, rtol))
+        # the split's erfc part (6 sigma) must not reach a mode pole
+        h = min(h, mode_cap)
+        offset, bound = _place(h, spectra.levels[placed], eta[placed], occupied[placed],
+                               (spectra.levels[placed] > mu_lo - split_reach)
+                               & (spectra.levels[placed] < mu_hi + split_reach))
+        if bound <= _RESOLVE * rtol:
+            break
+        placed = np.zeros_like(placed)                 # resolve them all instead
+    unresolved = float(np.sum(occupied[~live] * _lorentzian_miss(eta[~live], h))) + bound
     lo, hi = mu_lo - reach, mu_hi + reach
     edges = spectra.band_edges
     inside = edges[(edges > lo) & (edges < hi)]
@@ -188,16 +212,66 @@ def grid_plan(spectra, numeric, mu_L, mu_R, T_L, T_R, T_ph, rtol):
         if edge > _RESOLVE * rtol:
             return None
         unresolved += edge
+    ranges = _ranges(spectra, lo, hi, h, offset)
+    if ranges is None:
+        return None
+    narrow = (spectra.levels[placed], eta[placed], occupied[placed],
+              (spectra.levels[placed] > mu_lo - split_reach)
+              & (spectra.levels[placed] < mu_hi + split_reach))
+    return GridPlan(h=h, d=d, lo=lo, hi=hi, w_max=(mu_hi - mu_lo) + reach, x_e=x_e,
+                    unresolved=unresolved, ranges=ranges, offset=offset, narrow=narrow,
+                    resolved=unresolved - bound)
+
+
+def _ranges(spectra, lo, hi, h, offset):
+    """The lattice indices ``(i0, i1)`` of each side, ``e_i = (i + offset) h`` in
+    ``[lo, hi]`` and the lead's support; None beyond :data:`_MAX_PAIRS`."""
     ranges = {}
     for side in "LR":
         s_lo, s_hi = spectra.electrodes.support(side)
         a, b = max(lo, s_lo), min(hi, s_hi)
-        ranges[side] = (math.ceil(a / h), math.floor(b / h)) if b > a else (0, -1)
-    sizes = {s: max(0, r[1] - r[0] + 1) for s, r in ranges.items()}
-    if max(sizes["L"], sizes["R"]) ** 2 > _MAX_PAIRS:
+        ranges[side] = ((math.ceil(a / h - offset), math.floor(b / h - offset)) if b > a
+                        else (0, -1))
+    if max(r[1] - r[0] + 1 for r in ranges.values()) ** 2 > _MAX_PAIRS:
         return None
-    return GridPlan(h=h, d=d, lo=lo, hi=hi, w_max=(mu_hi - mu_lo) + reach, x_e=x_e,
-                    unresolved=unresolved, ranges=ranges)
+    return ranges
+
+
+def _place(h, centers, eta, weight, in_split):
+    """The lattice offset (a fraction of ``h``) farthest from the narrow levels at
+    ``centers`` (and, for those inside the split's window, ``in_split``, from their copies
+    shifted by the split's Gauss nodes, where ``U_b`` is taken at ``e_i - w``), and the
+    bound of what the lattice then misses of them: ``sum weight |S - 1|`` with
+    ``S = sinh(a) / (cosh(a) - cos(2 pi s/h))``, ``a = 2 pi eta / h``, the lattice sum of a
+    unit Lorentzian whose peak lies ``s`` from the nearest node (``s`` less a margin of
+    ``_PLACE_MARGIN h`` for the levels' positions).  ``(0.0, 0.0)`` without levels."""
+    if centers.size == 0:
+        return 0.0, 0.0
+    shifts = [np.zeros(1)]
+    if in_split.any():
+        sigma = _SPLIT_SIGMA * h
+        x = np.concatenate([sigma * gauss_erfc(n)[0] for n in _SPLIT_NODES])
+        shifts.append(np.concatenate([x, -x]))
+    pos = [centers[:, None] + shifts[0][None, :]]
+    owner = [np.repeat(np.arange(centers.size), 1)]
+    if in_split.any():
+        pick = np.flatnonzero(in_split)
+        pos.append(centers[pick, None] + shifts[1][None, :])
+        owner.append(np.repeat(pick, shifts[1].size))
+    pos = np.concatenate([p.ravel() for p in pos])
+    owner = np.concatenate(owner)
+    thetas = (np.arange(_PLACE_TRIES) + 0.5) / _PLACE_TRIES
+    frac = (pos[None, :] / h - thetas[:, None]) % 1.0
+    dist = np.minimum(frac, 1.0 - frac)                        # (tries, positions), units of h
+    best = int(np.argmax(dist.min(axis=1)))
+    s = np.maximum(dist[best] - _PLACE_MARGIN, 0.0)            # per position
+    a = _TWO_PI * eta[owner] / h
+    # S - 1 without cancellation: sinh(a) / (2 sinh^2(a/2) + 2 sin^2(pi s)) - 1
+    lattice_sum = np.sinh(a) / (2 * np.sinh(a / 2) ** 2 + 2 * np.sin(np.pi * s) ** 2)
+    miss = np.abs(lattice_sum - 1.0)
+    worst = np.zeros(centers.size)
+    np.maximum.at(worst, owner, miss)
+    return float(thetas[best]), float(np.sum(weight * worst))
 
 
 def _vectors(electrodes, side, energies):
@@ -249,9 +323,9 @@ def _diagonal_sums(p, parity):
 class _Side:
     """One electrode on the lattice: energies, ``U``, occupations."""
 
-    def __init__(self, electrodes, side, rng, h, mu, T):
+    def __init__(self, electrodes, side, rng, h, mu, T, offset=0.0):
         self.i0, i1 = rng
-        self.e = np.arange(self.i0, i1 + 1) * h
+        self.e = (np.arange(self.i0, i1 + 1) + offset) * h
         self.u = _vectors(electrodes, side, self.e) if self.e.size else None
         self.f = fermi(self.e - mu, T)
         self.g = fermi(mu - self.e, T)            # 1 - f, accurate in the tail
@@ -381,23 +455,23 @@ def grid_currents(spectra, numeric, plan, mu_L, mu_R, T_L, T_R, T_ph, rtol, ener
 
 
 def _halved(plan, spectra):
+    """The plan at half the spacing (placed anew between its narrow levels), or None."""
     h = plan.h / 2
-    ranges = {}
-    for side in "LR":
-        s_lo, s_hi = spectra.electrodes.support(side)
-        a, b = max(plan.lo, s_lo), min(plan.hi, s_hi)
-        ranges[side] = (math.ceil(a / h), math.floor(b / h)) if b > a else (0, -1)
-    if max(r[1] - r[0] + 1 for r in ranges.values()) ** 2 > _MAX_PAIRS:
+    offset, bound = _place(h, *plan.narrow) if plan.narrow else (0.0, 0.0)
+    ranges = _ranges(spectra, plan.lo, plan.hi, h, offset)
+    if ranges is None:
         return None
     return GridPlan(h=h, d=plan.d, lo=plan.lo, hi=plan.hi, w_max=plan.w_max, x_e=plan.x_e,
-                    unresolved=plan.unresolved, ranges=ranges)
+                    unresolved=plan.resolved + bound, ranges=ranges, offset=offset,
+                    narrow=plan.narrow, resolved=plan.resolved)
 
 
 def _grid_round(spectra, numeric, plan, mu_L, mu_R, T_L, T_R, T_ph, rtol, energy_ref, live):
     h = plan.h
     electrodes = spectra.electrodes
     mus, temps = {"L": mu_L, "R": mu_R}, {"L": T_L, "R": T_R}
-    sides = {s: _Side(electrodes, s, plan.ranges[s], h, mus[s], temps[s]) for s in "LR"}
+    sides = {s: _Side(electrodes, s, plan.ranges[s], h, mus[s], temps[s], plan.offset)
+             for s in "LR"}
     sigma = _SPLIT_SIGMA * h
     mu_lo, mu_hi = min(mu_L, mu_R), max(mu_L, mu_R)
     t_max = max(T_L, T_R, T_ph)
