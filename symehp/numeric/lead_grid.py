@@ -24,7 +24,9 @@ separable Fermi factors.  ``U_a`` is solved once per lattice energy.
 
 The strip (:func:`grid_plan`): the mode poles (``g_k / 2``), the Fermi poles (``pi T_a``),
 the Bose poles (``2 pi T_ph``) and the level widths of the resonances that carry weight
-(:func:`_weight`).  The energy window is ``[min mu - X, max mu + X]`` with ``X`` where the
+(:func:`_weight`).  A level narrower than the spacing whose weight is below ``1e-3 rtol``
+is not resolved: the lattice ``e_i = (i + offset) h`` is placed between such levels
+(:func:`_place`), where it misses each by about its weight.  The energy window is ``[min mu - X, max mu + X]`` with ``X`` where the
 Fermi and Bose factors (the latter times the mode spectrum's decay) fall below
 ``1e-5 rtol``, and ``|w| <= |mu_L - mu_R| + X``.  The band edges (square-root branch
 points, where the rule converges only like ``h^1.5``) must lie where those factors make
@@ -41,8 +43,10 @@ lattice of ``e`` (``U_b`` solved at ``e_i - w``).
 Error estimate: the four lattices of spacing ``2h`` inside the lattice (even and odd
 ``i`` and ``m``) miss by ``e_2h``; the rule on ``h`` misses by ``e_2h exp(-pi d/h)``,
 estimated as ten times that; plus the difference of the two erfc rules, the tails beyond
-the last frequency, the band edges' ``h^1.5`` term and the round-off of the sums.  A
-point whose estimate misses ``rtol`` is redone at ``h/2`` once, then handed back.
+the last frequency, the bounds of what is not resolved (band edges: ``h^1.5``; narrow
+levels) times the integrand's size, and the round-off of the sums.  A point whose
+estimate misses ``rtol`` is redone at ``h/2`` once, then handed back.  Memory: the
+``U`` vectors (lattice size times ``N r``) and blocks of at most :data:`_BLOCK` floats.
 """
 
 from __future__ import annotations
