@@ -125,15 +125,14 @@ def _mode_decay(numeric):
     om = np.asarray(numeric.omega, float)
     g = np.asarray(numeric.gamma_ph, float)
     peak = np.sqrt(np.maximum(om**2 - g**2 / 2, 0.0))
-
-    def a(w):
-        return 2 * g / ((w**2 - om**2) ** 2 + (w * g) ** 2)
-
-    top = a(peak)
+    top = np.diagonal(mode_spectral_diagonal(numeric, peak))       # a_k(w*_k)
 
     def rho(x):
         x = np.asarray(x, float)[..., None]
-        return np.max(a(np.maximum(x, peak)) / top, axis=-1)
+        # a_k at max(x, w*_k), each mode at its own frequency: the diagonal of (..., K, K)
+        a = np.diagonal(mode_spectral_diagonal(numeric, np.maximum(x, peak)), axis1=-2,
+                        axis2=-1)
+        return np.max(a / top, axis=-1)
 
     return rho
 
@@ -352,7 +351,7 @@ def _channel_sums(numeric, side_a, side_b):
     for r0 in range(0, n_a, rows):
         sl = slice(r0, min(n_a, r0 + rows))
         kern = _kernel(couplings, spin, side_a.u[sl], side_b.u)      # (K, R, n_b)
-        fa, ga = side_a.f[sl, None], side_a.g[sl, None]
+        fa = side_a.f[sl, None]
         parity = (side_a.i0 + r0) % 2
         width = kern.shape[1] + n_b - 1
         for q in range(k):
@@ -360,7 +359,6 @@ def _channel_sums(numeric, side_a, side_b):
             dos = kern[q] * (side_b.f[None, :] - fa)
             for c, part in enumerate((less, dos, np.abs(dos))):
                 out[c, q, :, r0:r0 + width] += _diagonal_sums(part, parity)
-        del ga
     m_min = side_a.i0 - side_b.i0 - (n_b - 1)
     return out, m_min
 
@@ -417,10 +415,10 @@ def _split_spectra(numeric, spectra, side_a, b, x, plan, mu_lo, mu_hi, mu_b, T_b
     dos = np.empty((x.size, k_modes))
     bound = np.empty((x.size, k_modes))
     for k, m in enumerate(couplings):
-        mu_a = np.einsum("pq,iqc->ipc", m, u_a)                          # (n, N, r_a)
-        prod = np.einsum("gipd,ipc->gidc", np.conj(u_b), mu_a)
+        m_u = np.einsum("pq,iqc->ipc", m, u_a)                            # M U_a: (n, N, r_a)
+        prod = np.einsum("gipd,ipc->gidc", np.conj(u_b), m_u)
         kern = spin * np.sum(prod.real ** 2 + prod.imag ** 2, axis=(2, 3))   # (G, n)
-        dk = spin * 2 * np.sqrt(np.sum(np.abs(mu_a) ** 2, axis=(1, 2)))[None] * nb * err_b
+        dk = spin * 2 * np.sqrt(np.sum(np.abs(m_u) ** 2, axis=(1, 2)))[None] * nb * err_b
         less[:, k] = np.sum(kern * f_a[None, :] * g_b, axis=1)
         dos[:, k] = np.sum(kern * (f_b - f_a[None, :]), axis=1)
         bound[:, k] = np.sum(dk, axis=1)
@@ -499,14 +497,11 @@ def _grid_round(spectra, numeric, plan, mu_L, mu_R, T_L, T_R, T_ph, rtol, energy
         keep = np.abs(m * h) <= plan.w_max
         m, sums = m[keep], sums[..., keep]
         w = m * h
-        a_k = mode_spectral_diagonal(numeric, np.abs(w)).T                 # (K, L)
-        xb = x_bose(w, T_ph)
         # flow per row parity (the e sums times h / 2 pi): (2, L)
-        flow_p = scale_w * np.sum(a_k[:, None, :] * (w * sums[0] - xb * sums[1]), axis=0)
-        gross_p = scale_w * np.sum(a_k[:, None, :] * (np.abs(w) * sums[0]
-                                                       + np.abs(xb) * sums[2]), axis=0)
+        less, dos, dos_abs = (np.moveaxis(x, 0, -1) for x in sums)       # each (2, L, K)
+        flow_p = scale_w * _flow(numeric, w, less, dos, T_ph)
         flow = flow_p.sum(axis=0)
-        gross = gross_p.sum(axis=0)
+        gross = scale_w * _flow(numeric, w, less, dos_abs, T_ph, magnitude=True).sum(axis=0)
         step = erf(w / sigma)
         weights = {"AJ": w, "AI": np.ones_like(w), "BJ": step * w, "BI": step}
 
